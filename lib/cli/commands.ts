@@ -1,0 +1,24 @@
+import type { ServerCommandSpec } from "../core/command-spec.ts";
+import { gatewayCommand } from "../servers/gateway/command.ts";
+import { ptcCommand } from "../servers/ptc/command.ts";
+import { ptmCommand } from "../servers/ptm/command.ts";
+import { ptyCommand } from "../servers/pty/command.ts";
+import { trueppmCommand } from "../servers/trueppm/command.ts";
+
+/** The one command table: every server subcommand, in `--help` order. Specs are data; code loads lazily. */
+export const SERVER_COMMANDS: readonly ServerCommandSpec[] = [
+  gatewayCommand,
+  ptcCommand,
+  ptyCommand,
+  ptmCommand,
+  trueppmCommand,
+];
+
+/** Which server a link name selects (`pty-mcp` → pty), or undefined. */
+export function serverForInvokedName(invoked: string): ServerCommandSpec | undefined {
+  const base = invoked
+    .split(/[\\/]/)
+    .pop()!
+    .replace(/\.(exe|cmd|mjs|js|ts)$/i, "");
+  return SERVER_COMMANDS.find((c) => c.aliases.includes(base));
+}

@@ -1,0 +1,44 @@
+import { InvalidArgumentError, Option } from "commander";
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError("expected a port number 0-65535");
+  return n;
+}
+
+function parseBytes(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1024)
+    throw new InvalidArgumentError("expected a byte count of at least 1024");
+  return n;
+}
+
+/** Flags every server subcommand takes: transport, bind address, auth, logging. */
+export function commonServerOptions(defaultPort: number, authEnv: string[]): Option[] {
+  const tokenEnvs = ["MCPKIT_AUTH_TOKEN", ...authEnv].join(" or ");
+  return [
+    new Option("-t, --transport <kind>", "how clients connect")
+      .choices(["stdio", "http", "sse"])
+      .default("stdio")
+      .env("MCPKIT_TRANSPORT"),
+    new Option("--host <address>", "address to bind for http/sse").default("127.0.0.1").env("MCPKIT_HOST"),
+    new Option("-p, --port <number>", "port for http/sse (0 picks a free one)")
+      .default(defaultPort)
+      .argParser(parsePort)
+      .env("MCPKIT_PORT"),
+    new Option(
+      "--auth-token <token>",
+      `require "Authorization: Bearer <token>" on http/sse (env: ${tokenEnvs})`,
+    ),
+    new Option("--allow-unauthenticated", "allow a non-loopback bind without --auth-token"),
+    new Option("--max-body-bytes <bytes>", "largest accepted HTTP request body")
+      .default(4 * 1024 * 1024)
+      .argParser(parseBytes),
+    new Option("--log-level <level>", "stderr log level")
+      .choices(["debug", "info", "warn", "error", "silent"])
+      .default("info")
+      .env("MCPKIT_LOG_LEVEL"),
+    new Option("--log-format <format>", "stderr log format").choices(["text", "json"]).default("text"),
+  ];
+}

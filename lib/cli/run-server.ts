@@ -1,0 +1,76 @@
+import type { ServerContext } from "../core/app.ts";
+import type { ServerCommandSpec } from "../core/command-spec.ts";
+import { NotBuiltError } from "../core/errors.ts";
+import { createLogger, type LogLevel } from "../core/log.ts";
+import { redactor } from "../core/redact.ts";
+import { assertBindAllowed } from "../transport/http.ts";
+import { serve } from "../transport/serve.ts";
+import { SERVER_COMMANDS } from "./commands.ts";
+import { VERSION } from "./version.ts";
+
+/** Flags the CLI consumes itself; everything else is handed to the server as its options. */
+const COMMON_KEYS = new Set([
+  "transport",
+  "host",
+  "port",
+  "authToken",
+  "allowUnauthenticated",
+  "maxBodyBytes",
+  "logLevel",
+  "logFormat",
+]);
+
+/** Resolves the bearer token from the flag or the environment (first non-blank wins). */
+function resolveAuthToken(flag: unknown, spec: ServerCommandSpec, env: Record<string, string | undefined>) {
+  if (typeof flag === "string" && flag.trim()) return flag.trim();
+  for (const name of ["MCPKIT_AUTH_TOKEN", ...spec.authTokenEnv]) {
+    const v = env[name]?.trim();
+    if (v) return v;
+  }
+  return undefined;
+}
+
+/** Starts a server subcommand: load its module lazily, start the app, serve it until exit. */
+export async function runServer(spec: ServerCommandSpec, flags: Record<string, unknown>): Promise<never> {
+  if (!spec.load) throw new NotBuiltError(spec.name);
+  const env = process.env as Record<string, string | undefined>;
+  const authToken = resolveAuthToken(flags.authToken, spec, env);
+  redactor.addSecret(authToken);
+  const log = createLogger({
+    level: flags.logLevel as LogLevel,
+    format: flags.logFormat as "text" | "json",
+    scope: spec.name,
+  });
+  const options = Object.fromEntries(Object.entries(flags).filter(([k]) => !COMMON_KEYS.has(k)));
+  const builtins: ServerContext["builtins"] = {};
+  for (const c of SERVER_COMMANDS) if (c.load && c.name !== spec.name) builtins[c.name] = c.load;
+
+  if (flags.transport !== "stdio") {
+    assertBindAllowed({
+      host: String(flags.host),
+      authToken,
+      allowUnauthenticated: Boolean(flags.allowUnauthenticated),
+    });
+  }
+  const mod = await spec.load();
+  const app = await mod.start({
+    options,
+    env,
+    log,
+    version: VERSION,
+    transport: flags.transport as ServerContext["transport"],
+    builtins,
+  });
+  return serve(
+    app,
+    {
+      transport: flags.transport as ServerContext["transport"],
+      host: String(flags.host),
+      port: Number(flags.port),
+      authToken,
+      allowUnauthenticated: Boolean(flags.allowUnauthenticated),
+      maxBodyBytes: Number(flags.maxBodyBytes),
+    },
+    log,
+  );
+}

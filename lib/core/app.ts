@@ -1,0 +1,38 @@
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { Logger } from "./log.ts";
+
+/** How the process talks to its MCP client. */
+export type TransportKind = "stdio" | "http" | "sse";
+
+/** What the CLI hands a server module when it starts it. */
+export interface ServerContext {
+  /** Server-specific flags, already parsed by the command table (camelCase keys). */
+  options: Record<string, unknown>;
+  /** The environment to read configuration from (the real one, or a scrubbed copy). */
+  env: Record<string, string | undefined>;
+  log: Logger;
+  /** mcpkit's version, for server info and user agents. */
+  version: string;
+  transport: TransportKind;
+  /** Factories of the built-in servers, for servers that mount others in-process (gateway). */
+  builtins?: Record<string, () => Promise<ServerModule>>;
+}
+
+/**
+ * A running server application. Shared state (PTY sessions, upstream connections, HTTP clients) lives
+ * here; `createServer` makes one McpServer per client session on top of it.
+ */
+export interface ServerApp {
+  createServer(): McpServer;
+  /** Stops everything the app started: children, PTYs, downstream connections, timers. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** The shape every `lib/servers/<name>/index.ts` exports. */
+export interface ServerModule {
+  /**
+   * Validates configuration, runs any preflight, and returns the app. Throws ConfigError (exit 2) or
+   * StartupError (its own exit code) with a one-line, secret-free message when it cannot start.
+   */
+  start(ctx: ServerContext): Promise<ServerApp>;
+}

@@ -1,0 +1,188 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { SSEServerTransport } from "@modelcontextprotocol/sdk/server/sse.js";
+import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
+import type { ServerApp } from "../core/app.ts";
+import { ConfigError, StartupError } from "../core/errors.ts";
+import { BadJsonError, BodyTooLargeError, readJsonBody } from "./body.ts";
+import { checkBearer, checkHostAndOrigin, isLoopbackHost } from "./guard.ts";
+import type { HttpOptions } from "./options.ts";
+
+interface Session {
+  server: McpServer;
+  close(): Promise<void>;
+}
+
+export interface RunningHttp {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+function sendJsonRpcError(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  headers: Record<string, string> = {},
+) {
+  if (res.headersSent) return;
+  res.writeHead(status, { "content-type": "application/json", ...headers });
+  res.end(JSON.stringify({ jsonrpc: "2.0", error: { code: -32000, message }, id: null }));
+}
+
+function isInitialize(body: unknown): boolean {
+  return Array.isArray(body) ? body.some((m) => isInitializeRequest(m)) : isInitializeRequest(body);
+}
+
+/**
+ * Serves an app over Streamable HTTP (`/mcp`) and legacy SSE (`GET /sse` + `POST /messages`) on one
+ * node:http listener, with bearer auth, Host/Origin checks on loopback binds, a body cap and `/healthz`.
+ * Both protocols are served on either transport choice; `primary` only decides the URL we announce.
+ */
+/** Throws unless the bind is safe: loopback, or a token, or an explicit --allow-unauthenticated. */
+export function assertBindAllowed(
+  opts: Pick<HttpOptions, "host" | "authToken" | "allowUnauthenticated">,
+): void {
+  if (!isLoopbackHost(opts.host) && !opts.authToken && !opts.allowUnauthenticated) {
+    throw new ConfigError(
+      `refusing to listen on ${opts.host} without a token: set --auth-token (or MCPKIT_AUTH_TOKEN), or pass --allow-unauthenticated`,
+    );
+  }
+}
+
+export async function serveHttp(
+  app: ServerApp,
+  opts: HttpOptions,
+  primary: "http" | "sse",
+): Promise<RunningHttp> {
+  assertBindAllowed(opts);
+  const loopback = isLoopbackHost(opts.host);
+  const streamable = new Map<string, { transport: StreamableHTTPServerTransport } & Session>();
+  const sse = new Map<string, { transport: SSEServerTransport } & Session>();
+  const log = opts.log;
+
+  const handleMcp = async (req: IncomingMessage, res: ServerResponse) => {
+    const sid = req.headers["mcp-session-id"];
+    const sessionId = Array.isArray(sid) ? sid[0] : sid;
+    if (req.method === "POST") {
+      const body = await readJsonBody(req, opts.maxBodyBytes);
+      if (sessionId) {
+        const s = streamable.get(sessionId);
+        if (!s) return sendJsonRpcError(res, 404, "Session not found: start a new session with initialize");
+        return s.transport.handleRequest(req, res, body);
+      }
+      if (!isInitialize(body)) {
+        return sendJsonRpcError(
+          res,
+          400,
+          "Bad Request: no Mcp-Session-Id header and the body is not initialize",
+        );
+      }
+      const server = app.createServer();
+      const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+        sessionIdGenerator: () => randomUUID(),
+        onsessioninitialized: (id) => {
+          streamable.set(id, { transport, server, close: () => server.close() });
+          log.debug("http session opened", { session: id });
+        },
+      });
+      transport.onclose = () => {
+        if (transport.sessionId) streamable.delete(transport.sessionId);
+        void server.close().catch(() => {});
+      };
+      await server.connect(transport);
+      return transport.handleRequest(req, res, body);
+    }
+    if (req.method === "GET" || req.method === "DELETE") {
+      const s = sessionId ? streamable.get(sessionId) : undefined;
+      if (!s) return sendJsonRpcError(res, sessionId ? 404 : 400, "Missing or unknown Mcp-Session-Id header");
+      return s.transport.handleRequest(req, res);
+    }
+    res.writeHead(405, { allow: "GET, POST, DELETE" }).end();
+  };
+
+  const handleSse = async (_req: IncomingMessage, res: ServerResponse) => {
+    const server = app.createServer();
+    const transport = new SSEServerTransport("/messages", res);
+    const id = transport.sessionId;
+    sse.set(id, { transport, server, close: () => server.close() });
+    res.on("close", () => {
+      sse.delete(id);
+      void server.close().catch(() => {});
+    });
+    await server.connect(transport);
+  };
+
+  const handleMessages = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
+    const id = url.searchParams.get("sessionId") ?? "";
+    const s = sse.get(id);
+    if (!s) return sendJsonRpcError(res, 404, "Unknown sessionId: open GET /sse first");
+    const body = await readJsonBody(req, opts.maxBodyBytes);
+    await s.transport.handlePostMessage(req, res, body);
+  };
+
+  const onRequest = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    if (url.pathname === "/healthz") {
+      res.writeHead(200, { "content-type": "application/json" }).end('{"status":"ok"}');
+      return;
+    }
+    if (loopback) {
+      const problem = checkHostAndOrigin(req);
+      if (problem) return sendJsonRpcError(res, 403, `Forbidden: ${problem}`);
+    }
+    if (opts.authToken && !checkBearer(req, opts.authToken)) {
+      return sendJsonRpcError(res, 401, "Unauthorized: send Authorization: Bearer <token>", {
+        "www-authenticate": 'Bearer realm="mcpkit"',
+      });
+    }
+    if (url.pathname === "/mcp") return handleMcp(req, res);
+    if (url.pathname === "/sse" && req.method === "GET") return handleSse(req, res);
+    if (url.pathname === "/messages" && req.method === "POST") return handleMessages(req, res, url);
+    res.writeHead(404, { "content-type": "text/plain" }).end("Not found: MCP is served at /mcp (or /sse)\n");
+  };
+
+  const httpServer: Server = createServer((req, res) => {
+    onRequest(req, res).catch((err: unknown) => {
+      if (err instanceof BodyTooLargeError) {
+        sendJsonRpcError(res, 413, `Payload Too Large: ${err.message}`, { connection: "close" });
+        req.resume();
+        return;
+      }
+      if (err instanceof BadJsonError) return sendJsonRpcError(res, 400, `Parse error: ${err.message}`);
+      log.error("http request failed", { error: err instanceof Error ? err.message : String(err) });
+      sendJsonRpcError(res, 500, "Internal server error");
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", (err: NodeJS.ErrnoException) => {
+      const why = err.code === "EADDRINUSE" ? "the port is in use; pick another with --port" : err.message;
+      reject(new StartupError(`cannot listen on ${opts.host}:${opts.port}: ${why}`, 1));
+    });
+    httpServer.listen(opts.port, opts.host, () => resolve());
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  const hostForUrl = opts.host.includes(":") ? `[${opts.host}]` : opts.host;
+  const url = `http://${hostForUrl}:${port}${primary === "sse" ? "/sse" : "/mcp"}`;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    close: () => {
+      closing ??= (async () => {
+        const all = [...streamable.values(), ...sse.values()];
+        streamable.clear();
+        sse.clear();
+        await Promise.allSettled(all.map((s) => s.close()));
+        httpServer.closeAllConnections?.();
+        await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      })();
+      return closing;
+    },
+  };
+}

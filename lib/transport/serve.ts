@@ -1,0 +1,53 @@
+import type { ServerApp, TransportKind } from "../core/app.ts";
+import type { Logger } from "../core/log.ts";
+import { serveHttp } from "./http.ts";
+import type { HttpOptions } from "./options.ts";
+import { serveStdio } from "./stdio.ts";
+
+export interface ServeOptions extends Omit<HttpOptions, "log"> {
+  transport: TransportKind;
+}
+
+/** Longest we wait for sessions and children to close before exiting anyway. */
+const SHUTDOWN_GRACE_MS = 5000;
+
+/**
+ * Serves `app` on the chosen transport until the client goes away or a signal arrives, then closes
+ * sessions and the app (children, PTYs, downstreams) and exits: stdin EOF → 0, SIGTERM → 0, SIGINT → 130.
+ */
+export async function serve(app: ServerApp, opts: ServeOptions, log: Logger): Promise<never> {
+  let closeTransport: () => Promise<void>;
+  let ended: Promise<void>;
+
+  if (opts.transport === "stdio") {
+    const running = await serveStdio(app);
+    closeTransport = running.close;
+    ended = running.ended;
+  } else {
+    const running = await serveHttp(app, { ...opts, log }, opts.transport).catch(async (err: unknown) => {
+      await app.close();
+      throw err;
+    });
+    // Always announced (tests and scripts read it to find a --port 0 listener).
+    process.stderr.write(`mcpkit: listening on ${running.url}\n`);
+    closeTransport = running.close;
+    ended = new Promise(() => {});
+  }
+
+  let exiting = false;
+  const shutdown = async (code: number, why: string) => {
+    if (exiting) return;
+    exiting = true;
+    log.debug(`shutting down: ${why}`);
+    const timer = setTimeout(() => process.exit(code), SHUTDOWN_GRACE_MS);
+    await Promise.allSettled([closeTransport(), app.close()]);
+    clearTimeout(timer);
+    process.exit(code);
+  };
+  process.once("SIGINT", () => void shutdown(130, "SIGINT"));
+  process.once("SIGTERM", () => void shutdown(0, "SIGTERM"));
+  process.once("SIGHUP", () => void shutdown(129, "SIGHUP"));
+  await ended;
+  await shutdown(0, "stdin closed");
+  return new Promise<never>(() => {});
+}

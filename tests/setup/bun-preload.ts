@@ -1,0 +1,3 @@
+import { ensureBundle } from "./build.ts";
+
+await ensureBundle();
