@@ -1,7 +1,8 @@
-import type { ServerContext } from "../core/app.ts";
+import type { ServerApp, ServerContext } from "../core/app.ts";
 import type { ServerCommandSpec } from "../core/command-spec.ts";
 import { NotBuiltError } from "../core/errors.ts";
 import { createLogger, type LogLevel } from "../core/log.ts";
+import { ensureLoggingCapability } from "../core/mcp-capabilities.ts";
 import { redactor } from "../core/redact.ts";
 import { assertBindAllowed } from "../transport/http.ts";
 import { serve } from "../transport/serve.ts";
@@ -10,6 +11,7 @@ import { VERSION } from "./version.ts";
 
 /** Flags the CLI consumes itself; everything else is handed to the server as its options. */
 const COMMON_KEYS = new Set([
+  "conformanceFixtures",
   "transport",
   "host",
   "port",
@@ -28,6 +30,25 @@ function resolveAuthToken(flag: unknown, spec: ServerCommandSpec, env: Record<st
     if (v) return v;
   }
   return undefined;
+}
+
+/**
+ * Wraps the app so every session's server answers logging/setLevel and, in the testing-aid mode
+ * `--conformance-fixtures`, also carries the conformance suite's fixtures.
+ */
+async function decorateApp(app: ServerApp, fixtures: boolean): Promise<ServerApp> {
+  const register = fixtures
+    ? (await import("../conformance/fixtures.ts")).registerConformanceFixtures
+    : undefined;
+  return {
+    createServer() {
+      const server = app.createServer();
+      ensureLoggingCapability(server);
+      register?.(server);
+      return server;
+    },
+    close: () => app.close(),
+  };
 }
 
 /** Starts a server subcommand: load its module lazily, start the app, serve it until exit. */
@@ -62,7 +83,7 @@ export async function runServer(spec: ServerCommandSpec, flags: Record<string, u
     builtins,
   });
   return serve(
-    app,
+    await decorateApp(app, Boolean(flags.conformanceFixtures)),
     {
       transport: flags.transport as ServerContext["transport"],
       host: String(flags.host),
