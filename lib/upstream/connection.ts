@@ -1,0 +1,479 @@
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import {
+  type CallToolResult,
+  ErrorCode,
+  type Implementation,
+  McpError,
+  type Progress,
+  type Tool,
+  ToolListChangedNotificationSchema,
+} from "@modelcontextprotocol/sdk/types.js";
+import { errorMessage } from "../core/errors.ts";
+import { createLogger, type Logger } from "../core/log.ts";
+import { redactor } from "../core/redact.ts";
+import { type BackoffPolicy, exponentialBackoff } from "./backoff.ts";
+import { createTransport, type TransportHandle } from "./create-transport.ts";
+import { UpstreamError } from "./errors.ts";
+import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS, type UpstreamSpec } from "./specs.ts";
+import { StderrTail } from "./stderr-tail.ts";
+import { isTransportFailure } from "./transport-failure.ts";
+
+export type ConnectionState = "idle" | "connecting" | "connected" | "reconnecting" | "failed" | "closed";
+
+export interface UpstreamHealth {
+  name: string;
+  transport: UpstreamSpec["transport"];
+  state: ConnectionState;
+  lastError?: string;
+  toolCount: number;
+  /** The protocol version agreed in `initialize`. */
+  protocolVersion?: string;
+  serverInfo?: Implementation;
+  /** ISO time of the current connection. */
+  connectedAt?: string;
+  /** How many times the connection was re-established after it was lost. */
+  restarts: number;
+  pid?: number;
+}
+
+export interface ConnectionOptions {
+  /** Delay before reconnect attempt n; capped exponential with jitter by default. */
+  backoff?: BackoffPolicy;
+  clientInfo?: Implementation;
+  /** Source of the safe base environment for stdio children (process.env by default). */
+  parentEnv?: Record<string, string | undefined>;
+  log?: Logger;
+}
+
+export interface CallToolOptions {
+  /** Per-call timeout; reset whenever the server reports progress. */
+  timeoutMs?: number;
+  /** Upper bound even while progress keeps arriving. */
+  maxTotalTimeoutMs?: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: Progress) => void;
+}
+
+/** One live link: replaced wholesale on reconnect, so stale callbacks can tell they are stale. */
+interface Live {
+  client: Client;
+  handle: TransportHandle;
+  protocolVersion?: string;
+}
+
+const MAX_TOOL_PAGES = 1000;
+
+/**
+ * A supervised client connection to one upstream MCP server: connects with a timeout, keeps the tool list
+ * (following pagination, refreshed on list_changed), applies per-call timeouts and cancellation, and
+ * reconnects with backoff when the server goes away.
+ */
+export class UpstreamConnection {
+  readonly name: string;
+  private _state: ConnectionState = "idle";
+  private live?: Live;
+  private pending?: Promise<void>;
+  private closing?: Promise<void>;
+  private retryTimer?: ReturnType<typeof setTimeout>;
+  private retryAttempt = 0;
+  /** After the first success (or `start()`), drops and failures are retried in the background. */
+  private supervised = false;
+  private everConnected = false;
+  private restarts = 0;
+  private lastError?: string;
+  private connectedAt?: Date;
+  private serverInfo?: Implementation;
+  private tools?: Tool[];
+  private toolsRefresh?: Promise<Tool[]>;
+  private readonly stderr = new StderrTail();
+  private readonly toolListeners = new Set<(tools: Tool[]) => void>();
+  private readonly stateListeners = new Set<(health: UpstreamHealth) => void>();
+  private readonly backoff: BackoffPolicy;
+  private readonly log: Logger;
+
+  constructor(
+    readonly spec: UpstreamSpec,
+    private readonly opts: ConnectionOptions = {},
+  ) {
+    this.name = spec.name;
+    this.backoff = opts.backoff ?? exponentialBackoff();
+    this.log = (opts.log ?? createLogger({ level: "silent" })).child(spec.name);
+  }
+
+  get state(): ConnectionState {
+    return this._state;
+  }
+
+  /** The SDK client of the current connection, for requests this class does not wrap (resources, prompts). */
+  get client(): Client | undefined {
+    return this.live?.client;
+  }
+
+  get pid(): number | null {
+    return this.live?.handle.pid() ?? null;
+  }
+
+  /** The last ~8 KB the stdio child wrote to stderr. */
+  stderrText(): string {
+    return this.stderr.text();
+  }
+
+  onToolsChanged(listener: (tools: Tool[]) => void): () => void {
+    this.toolListeners.add(listener);
+    return () => this.toolListeners.delete(listener);
+  }
+
+  onStateChange(listener: (health: UpstreamHealth) => void): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  health(): UpstreamHealth {
+    const pid = this.pid;
+    return {
+      name: this.name,
+      transport: this.spec.transport,
+      state: this._state,
+      ...(this.lastError !== undefined ? { lastError: this.lastError } : {}),
+      toolCount: this.tools?.length ?? 0,
+      ...(this.live?.protocolVersion ? { protocolVersion: this.live.protocolVersion } : {}),
+      ...(this.serverInfo ? { serverInfo: this.serverInfo } : {}),
+      ...(this.connectedAt && this.live ? { connectedAt: this.connectedAt.toISOString() } : {}),
+      restarts: this.restarts,
+      ...(pid !== null ? { pid } : {}),
+    };
+  }
+
+  /** Connects now (or joins the attempt under way). Throws an UpstreamError naming the server on failure. */
+  connect(): Promise<void> {
+    if (this._state === "closed") return Promise.reject(this.unavailable());
+    if (this.live) return Promise.resolve();
+    if (this.pending) return this.pending;
+    this.clearRetry();
+    return this.attempt();
+  }
+
+  /** Connects in the background and keeps retrying with backoff until connected or closed; never throws. */
+  start(): void {
+    this.supervised = true;
+    if (this._state === "closed" || this.live || this.pending || this.retryTimer) return;
+    this.attempt().catch(() => {});
+  }
+
+  /**
+   * Resolves once connected: starts a lazy or failed server, waits for an attempt under way, and fails fast
+   * while the supervisor is waiting to retry (so callers are not held for up to 30 s of backoff).
+   */
+  async ensureConnected(): Promise<void> {
+    if (this.live) return;
+    if (this.pending) return this.pending;
+    if (this._state === "closed" || this.retryTimer) throw this.unavailable();
+    return this.connect();
+  }
+
+  /** All tools, following `nextCursor`; cached until list_changed or a reconnect. */
+  async listTools(opts: { refresh?: boolean } = {}): Promise<Tool[]> {
+    if (this.tools && !opts.refresh) return this.tools;
+    await this.ensureConnected();
+    return this.refreshTools(this.live!);
+  }
+
+  async callTool(
+    name: string,
+    args: Record<string, unknown> = {},
+    opts: CallToolOptions = {},
+  ): Promise<CallToolResult> {
+    if (opts.signal?.aborted) throw this.cancelled(name);
+    await this.ensureConnected();
+    const live = this.live!;
+    const timeoutMs = opts.timeoutMs ?? this.spec.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+    // A per-call controller: the SDK adds an abort listener it never removes, so the caller's
+    // long-lived signal is linked here and unlinked afterwards.
+    const controller = new AbortController();
+    const relay = () => controller.abort(opts.signal?.reason);
+    opts.signal?.addEventListener("abort", relay, { once: true });
+    try {
+      return (await live.client.callTool({ name, arguments: args }, undefined, {
+        signal: controller.signal,
+        timeout: timeoutMs,
+        resetTimeoutOnProgress: true,
+        ...(opts.maxTotalTimeoutMs !== undefined ? { maxTotalTimeout: opts.maxTotalTimeoutMs } : {}),
+        ...(opts.onProgress ? { onprogress: opts.onProgress } : {}),
+      })) as CallToolResult;
+    } catch (err) {
+      if (opts.signal?.aborted) throw this.cancelled(name, err);
+      if (err instanceof McpError && err.code === ErrorCode.RequestTimeout) {
+        throw new UpstreamError(
+          this.name,
+          "timeout",
+          `tool '${name}' on server '${this.name}' did not answer within ${timeoutMs} ms; the request was cancelled`,
+          { cause: err },
+        );
+      }
+      if (err instanceof McpError && err.code === ErrorCode.ConnectionClosed)
+        throw this.lostDuringCall(name, err);
+      if (isTransportFailure(err)) {
+        this.lost(live, `request failed: ${errorMessage(err)}`);
+        throw this.lostDuringCall(name, err);
+      }
+      throw err;
+    } finally {
+      opts.signal?.removeEventListener("abort", relay);
+    }
+  }
+
+  /** Stops everything: retry timers, the client, the child process (and its group). Idempotent. */
+  close(): Promise<void> {
+    if (this.closing) return this.closing;
+    this._state = "closed";
+    this.clearRetry();
+    this.closing = (async () => {
+      await this.pending?.catch(() => {});
+      const live = this.live;
+      this.live = undefined;
+      if (live) await this.dispose(live);
+      this.emitState();
+    })();
+    return this.closing;
+  }
+
+  // ---- connecting ------------------------------------------------------------------------------------
+
+  private attempt(): Promise<void> {
+    this.setState(this.everConnected || this.retryAttempt > 0 ? "reconnecting" : "connecting");
+    const p = this.open().then(
+      (live) => {
+        this.pending = undefined;
+        this.adopt(live);
+      },
+      (err: unknown) => {
+        this.pending = undefined;
+        const error =
+          err instanceof UpstreamError
+            ? err
+            : new UpstreamError(this.name, "connect", this.describeFailure(err));
+        if (this._state === "closed") throw error;
+        this.lastError = error.message;
+        if (this.supervised) this.scheduleRetry();
+        else this.setState("failed");
+        throw error;
+      },
+    );
+    this.pending = p;
+    return p;
+  }
+
+  /** Builds transport + client and runs `initialize`, all under the connect timeout. */
+  private async open(): Promise<Live> {
+    const timeoutMs = this.spec.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    this.stderr.clear();
+    let live: Live | undefined;
+    let abandoned = false;
+    const run = async (): Promise<Live> => {
+      const handle = await createTransport(this.spec, {
+        onStderr: (chunk) => this.stderr.push(chunk),
+        parentEnv: this.opts.parentEnv,
+      });
+      const client = new Client(this.opts.clientInfo ?? { name: "mcpkit", version: "0" }, {
+        capabilities: {},
+      });
+      live = { client, handle };
+      const current = live;
+      // The SDK hands the negotiated version only to transports that want it; record it for health().
+      const setVersion = handle.transport.setProtocolVersion?.bind(handle.transport);
+      handle.transport.setProtocolVersion = (v: string) => {
+        current.protocolVersion = v;
+        setVersion?.(v);
+      };
+      client.onclose = () => this.lost(current, this.exitReason(current));
+      client.onerror = (err) => this.log.debug("transport error", { error: errorMessage(err) });
+      client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+        if (this.live === current) this.refreshTools(current).catch(() => {});
+      });
+      await client.connect(handle.transport, { timeout: timeoutMs });
+      if (abandoned) throw new Error("abandoned");
+      return current;
+    };
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        reject(
+          new UpstreamError(
+            this.name,
+            "timeout",
+            this.withStderr(`server '${this.name}' did not finish connecting within ${timeoutMs} ms`),
+          ),
+        );
+      }, timeoutMs);
+    });
+    try {
+      return await Promise.race([run(), timeout]);
+    } catch (err) {
+      abandoned = true;
+      if (live) await this.dispose(live);
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private adopt(live: Live): void {
+    if (this._state === "closed") {
+      void this.dispose(live);
+      throw this.unavailable();
+    }
+    if (this.everConnected) this.restarts++;
+    this.everConnected = true;
+    this.supervised = true;
+    this.retryAttempt = 0;
+    this.live = live;
+    this.lastError = undefined;
+    this.connectedAt = new Date();
+    this.serverInfo = live.client.getServerVersion();
+    this.setState("connected");
+    this.log.info("connected", { protocolVersion: live.protocolVersion, server: this.serverInfo?.name });
+    // A restarted server may offer different tools; refresh in the background.
+    this.refreshTools(live).catch((err) => this.log.warn("tools/list failed", { error: errorMessage(err) }));
+  }
+
+  /** The link behind `live` is gone: fail over to the supervisor unless it was already replaced or we closed. */
+  private lost(live: Live, reason: string): void {
+    if (this.live !== live || this._state === "closed") return;
+    this.live = undefined;
+    this.lastError = redactor.redact(`connection lost (${reason})`);
+    this.log.warn("connection lost; reconnecting", { reason: this.lastError });
+    void this.dispose(live);
+    this.scheduleRetry();
+  }
+
+  private scheduleRetry(): void {
+    if (this._state === "closed") return;
+    this.clearRetry();
+    this.retryAttempt++;
+    const delay = this.backoff(this.retryAttempt);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.attempt().catch(() => {});
+    }, delay);
+    this.setState("reconnecting");
+  }
+
+  private clearRetry(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+  }
+
+  private async dispose(live: Live): Promise<void> {
+    try {
+      await live.client.close();
+    } catch {}
+    try {
+      await live.handle.transport.close();
+    } catch {}
+    try {
+      await live.handle.server?.close();
+    } catch {}
+  }
+
+  // ---- tools -----------------------------------------------------------------------------------------
+
+  private refreshTools(live: Live): Promise<Tool[]> {
+    if (this.toolsRefresh) return this.toolsRefresh;
+    const run = async () => {
+      const client = live.client;
+      const tools: Tool[] = [];
+      if (client.getServerCapabilities()?.tools) {
+        const seen = new Set<string>();
+        let cursor: string | undefined;
+        for (let page = 0; page < MAX_TOOL_PAGES; page++) {
+          const result = await client.listTools(cursor === undefined ? undefined : { cursor }, {
+            timeout: this.spec.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
+          });
+          tools.push(...result.tools);
+          cursor = result.nextCursor;
+          // A server that repeats a cursor would loop forever; stop at the first repeat.
+          if (!cursor || seen.has(cursor)) break;
+          seen.add(cursor);
+        }
+      }
+      if (this.live !== live) return tools;
+      const changed = JSON.stringify(tools) !== JSON.stringify(this.tools);
+      this.tools = tools;
+      if (changed) {
+        for (const listener of this.toolListeners) listener(tools);
+      }
+      return tools;
+    };
+    this.toolsRefresh = run().finally(() => {
+      this.toolsRefresh = undefined;
+    });
+    return this.toolsRefresh;
+  }
+
+  // ---- messages --------------------------------------------------------------------------------------
+
+  private setState(state: ConnectionState): void {
+    if (this._state === "closed" || this._state === state) return;
+    this._state = state;
+    this.emitState();
+  }
+
+  private emitState(): void {
+    const health = this.health();
+    for (const listener of this.stateListeners) listener(health);
+  }
+
+  private exitReason(live: Live): string {
+    const exit = (live.handle.transport as { exitDescription?: string }).exitDescription;
+    return this.withStderr(exit ? `server process ${exit}` : "transport closed");
+  }
+
+  private withStderr(message: string): string {
+    const tail = this.stderr.lastLines();
+    return redactor.redact(tail ? `${message}; stderr: ${tail}` : message);
+  }
+
+  private describeFailure(err: unknown): string {
+    const code = (err as { code?: unknown }).code;
+    let reason = errorMessage(err);
+    if (code === "ENOENT" && this.spec.transport === "stdio") {
+      reason = `command '${this.spec.command}' was not found (check PATH or the command's spelling)`;
+    } else if (err instanceof McpError && err.code === ErrorCode.ConnectionClosed) {
+      reason = "the server closed the connection during initialize";
+    }
+    return this.withStderr(`could not connect to server '${this.name}': ${reason}`);
+  }
+
+  private unavailable(): UpstreamError {
+    const why =
+      this._state === "closed"
+        ? "its connection is closed"
+        : `${this._state}${this.lastError ? ` after: ${this.lastError}` : ""}`;
+    return new UpstreamError(
+      this.name,
+      "unavailable",
+      `server '${this.name}' is not connected (${why}); retry shortly`,
+    );
+  }
+
+  private cancelled(tool: string, cause?: unknown): UpstreamError {
+    return new UpstreamError(
+      this.name,
+      "cancelled",
+      `call to '${tool}' on server '${this.name}' was cancelled`,
+      {
+        cause,
+      },
+    );
+  }
+
+  private lostDuringCall(tool: string, cause: unknown): UpstreamError {
+    return new UpstreamError(
+      this.name,
+      "closed",
+      `connection to server '${this.name}' was lost during '${tool}' (${this.lastError ?? "connection closed"}); ` +
+        "it is reconnecting, retry shortly",
+      { cause },
+    );
+  }
+}
