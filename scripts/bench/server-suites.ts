@@ -1,0 +1,11 @@
+// Per-server benchmark suites (PTY latency, PTC call overhead, gateway invoke overhead, …).
+import type { PreparedTarget } from "../server-targets.ts";
+import type { BenchContext } from "./report.ts";
+
+export interface ServerSuite {
+  name: string;
+  server: string;
+  run(ctx: BenchContext, env: { target: PreparedTarget; mcpkit: string[] }): Promise<void>;
+}
+
+export const serverSuites: ServerSuite[] = [];

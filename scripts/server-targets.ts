@@ -1,0 +1,63 @@
+// How scripts (conformance, bench) start each server: extra flags, environment, working directory,
+// any fake backend it needs (ptm and trueppm preflight against their REST API), and a cheap tool
+// for round-trip measurements.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export interface PreparedTarget {
+  args: string[];
+  env: Record<string, string>;
+  cwd: string;
+  /** A cheap, side-effect-free call for latency measurements. */
+  trivialCall: { name: string; arguments: Record<string, unknown> };
+  cleanup(): Promise<void>;
+}
+
+export function baseEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const k of ["PATH", "LANG", "TERM", "USER", "SHELL"]) if (process.env[k]) env[k] = process.env[k]!;
+  return { ...env, ...extra };
+}
+
+function scratch(): { dir: string; cleanup(): Promise<void> } {
+  const dir = mkdtempSync(join(tmpdir(), "mcpkit-target-"));
+  return { dir, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export const serverTargets: Record<string, () => Promise<PreparedTarget>> = {
+  async pty() {
+    const s = scratch();
+    return {
+      args: [],
+      env: baseEnv({ HOME: s.dir }),
+      cwd: s.dir,
+      trivialCall: { name: "pty_list", arguments: {} },
+      cleanup: s.cleanup,
+    };
+  },
+  async ptc() {
+    const s = scratch();
+    return {
+      args: [],
+      env: baseEnv({ HOME: s.dir, PTC_MCP_CONFIG: join(s.dir, "config.yaml") }),
+      cwd: s.dir,
+      trivialCall: { name: "list_callable_tools", arguments: {} },
+      cleanup: s.cleanup,
+    };
+  },
+  async gateway() {
+    const s = scratch();
+    return {
+      args: [],
+      env: baseEnv({
+        HOME: s.dir,
+        XDG_CACHE_HOME: join(s.dir, "cache"),
+        XDG_CONFIG_HOME: join(s.dir, "config"),
+      }),
+      cwd: s.dir,
+      trivialCall: { name: "gateway_health", arguments: {} },
+      cleanup: s.cleanup,
+    };
+  },
+};
