@@ -10,6 +10,8 @@ export interface Launch {
   args: string[];
   env: Record<string, string>;
   cwd?: string;
+  /** Known URL for servers that announce only a port (the peer); otherwise read from the output. */
+  url?: string;
 }
 
 export async function connectStdio(l: Launch): Promise<{ client: Client; pid: number }> {
@@ -40,8 +42,9 @@ export async function startHttpServer(
   const url = await new Promise<string>((res, rej) => {
     const onData = (d: Buffer) => {
       out += d;
-      const m = /listening on (\S+)|(https?:\/\/\S+\/mcp)\b/.exec(out);
-      if (m) res((m[1] ?? m[2])!);
+      if (l.url && /listening/i.test(out)) return res(l.url);
+      const m = /listening on (https?:\/\/\S+)/.exec(out);
+      if (m) res(m[1]!);
     };
     child.stderr!.on("data", onData);
     child.stdout!.on("data", onData);
