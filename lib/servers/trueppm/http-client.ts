@@ -1,0 +1,72 @@
+import type { TrueppmConfig } from "./config.ts";
+import { foreignOrigin, notJson, tokenRejected, unexpectedResponse, unreachable } from "./errors.ts";
+
+/** Query values; `undefined` ones are left out of the URL. */
+export type QueryParams = Record<string, string | number | boolean | undefined>;
+
+/**
+ * The connector's only way to the network. It can send GET and nothing else: there is no method
+ * parameter, and the object it returns has `get` as its single member.
+ */
+export interface TrueppmHttpClient {
+  /**
+   * GETs `target` (a path relative to the API base, e.g. `projects/`, or an absolute `next` URL on
+   * the API's origin) and returns the parsed JSON body. Throws TrueppmApiError on anything else.
+   */
+  readonly get: (target: string, params?: QueryParams) => Promise<unknown>;
+}
+
+export const REQUEST_TIMEOUT_MS = 30_000;
+
+function describeNetworkError(err: unknown): string {
+  const cause = (err as { cause?: { code?: unknown; message?: unknown } })?.cause;
+  if (cause && typeof cause.code === "string") return cause.code;
+  if (cause && typeof cause.message === "string") return cause.message;
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** One client for the process lifetime; `fetch` pools and reuses connections underneath. */
+export function createHttpClient(
+  config: TrueppmConfig,
+  timeoutMs: number = REQUEST_TIMEOUT_MS,
+): TrueppmHttpClient {
+  const get = async (target: string, params?: QueryParams): Promise<unknown> => {
+    const absolute = /^https?:\/\//i.test(target);
+    const url = new URL(target, config.apiBaseUrl);
+    if (!config.isApiOrigin(url.href)) throw foreignOrigin(url.origin);
+    for (const [k, v] of Object.entries(params ?? {})) {
+      if (v !== undefined) url.searchParams.set(k, String(v));
+    }
+    // Errors name the relative path (or the `next` URL as given), never the query or the token.
+    const shown = absolute ? target : target.split("?")[0]!;
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        method: "GET",
+        headers: { authorization: config.authorization(), accept: "application/json" },
+        redirect: "manual",
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (err) {
+      const name = (err as { name?: string })?.name;
+      if (name === "TimeoutError" || name === "AbortError") {
+        throw unreachable(shown, `no answer within ${Math.round(timeoutMs / 1000)} s`);
+      }
+      throw unreachable(shown, config.scrub(describeNetworkError(err)));
+    }
+    const text = await res.text();
+    let body: unknown;
+    let parsed = false;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+      parsed = true;
+    } catch {
+      body = undefined;
+    }
+    if (res.status === 401) throw tokenRejected(body);
+    if (res.status < 200 || res.status >= 300) throw unexpectedResponse(shown, res.status, body);
+    if (!parsed) throw notJson(shown, res.status);
+    return body;
+  };
+  return Object.freeze({ get });
+}

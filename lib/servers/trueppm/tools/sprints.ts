@@ -1,0 +1,36 @@
+import { compact, compactObject, isJsonObject, listEnvelope } from "../shaping.ts";
+import { defineTool, listOutput, objectOutput, path, projectId, resourceId } from "./define.ts";
+
+const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
+
+export const listSprints = defineTool({
+  name: "list_sprints",
+  title: "List sprints",
+  description: "A project's sprints with their dates, state and aggregate figures (no per-person velocity).",
+  input: { project_id: projectId },
+  output: listOutput,
+  async handler({ project_id }, { collect }) {
+    return listEnvelope(await collect(path("projects", project_id, "sprints")));
+  },
+});
+
+export const getSprint = defineTool({
+  name: "get_sprint",
+  title: "Get sprint",
+  description: "One sprint, plus its project's sprint `health` band (aggregates only).",
+  input: { sprint_id: resourceId("sprint id") },
+  output: objectOutput,
+  async handler({ sprint_id }, { api }) {
+    const sprint = await api.get(path("sprints", sprint_id));
+    const result = compactObject(sprint);
+    const project = isJsonObject(sprint) ? sprint.project : undefined;
+    const projectRef = typeof project === "number" ? String(project) : project;
+    if (typeof projectRef === "string" && SAFE_ID.test(projectRef)) {
+      const health = compact(await api.get(path("projects", projectRef, "sprint-health")));
+      const empty =
+        health === null || health === undefined || (isJsonObject(health) && !Object.keys(health).length);
+      if (!empty) result.health = health;
+    }
+    return result;
+  },
+});
