@@ -355,7 +355,8 @@ export class UpstreamConnection {
       this.retryTimer = undefined;
       this.attempt().catch(() => {});
     }, delay);
-    this.setState("reconnecting");
+    // Report every failed attempt, not just the first change of state, so watchers see the retries.
+    this.setState("reconnecting", true);
   }
 
   private clearRetry(): void {
@@ -412,8 +413,8 @@ export class UpstreamConnection {
 
   // ---- messages --------------------------------------------------------------------------------------
 
-  private setState(state: ConnectionState): void {
-    if (this._state === "closed" || this._state === state) return;
+  private setState(state: ConnectionState, always = false): void {
+    if (this._state === "closed" || (this._state === state && !always)) return;
     this._state = state;
     this.emitState();
   }

@@ -59,3 +59,22 @@ export function expandSpec<S extends UpstreamSpec>(spec: S, env: EnvMap): Expand
       return { spec, missing };
   }
 }
+
+export interface MissingVariable {
+  server: string;
+  variable: string;
+}
+
+/** Expands a whole list; `missing` pairs each unset variable with the server that wants it. */
+export function expandSpecs(
+  specs: UpstreamSpec[],
+  env: EnvMap,
+): { specs: UpstreamSpec[]; missing: MissingVariable[] } {
+  const missing: MissingVariable[] = [];
+  const out = specs.map((s) => {
+    const r = expandSpec(s, env);
+    for (const variable of r.missing) missing.push({ server: s.name, variable });
+    return r.spec;
+  });
+  return { specs: out, missing };
+}

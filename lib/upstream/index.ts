@@ -8,7 +8,14 @@ export {
   type UpstreamHealth,
 } from "./connection.ts";
 export { UpstreamError, type UpstreamErrorKind } from "./errors.ts";
-export { type EnvMap, type ExpandedSpec, expandSpec, expandString } from "./expand.ts";
+export {
+  type EnvMap,
+  type ExpandedSpec,
+  expandSpec,
+  expandSpecs,
+  expandString,
+  type MissingVariable,
+} from "./expand.ts";
 export { loadSpecsFromFile } from "./load-specs.ts";
 export { parseMcpJson } from "./parse-mcp-json.ts";
 export { parsePtcConfigYaml } from "./parse-ptc-config.ts";

@@ -26,7 +26,12 @@ export function parsePtcConfigYaml(text: string, file: string): UpstreamSpec[] {
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length) {
     const err = doc.errors[0]!;
-    throw configError(file, "", `not valid YAML (${err.message.split("\n")[0]})`, err.linePos?.[0].line);
+    throw configError(
+      file,
+      "",
+      `not valid YAML (${err.message.split("\n")[0]})`,
+      lineCounter.linePos(err.pos[0]).line,
+    );
   }
   // Line of the node at `path`, or of its nearest ancestor that exists.
   const lineOf = (path: readonly PropertyKey[]): number | undefined => {
