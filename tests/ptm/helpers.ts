@@ -56,7 +56,13 @@ export interface Exit {
 export function runPtm(
   env: Record<string, string>,
   args: string[] = [],
-  opts: { onStderr?: (text: string, kill: (sig: NodeJS.Signals) => void) => void; timeoutMs?: number } = {},
+  opts: {
+    onStderr?: (text: string, kill: (sig: NodeJS.Signals) => void) => void;
+    onStdout?: (text: string, kill: (sig: NodeJS.Signals) => void) => void;
+    /** Written to stdin at once; stdin stays open. */
+    input?: string;
+    timeoutMs?: number;
+  } = {},
 ): Promise<Exit> {
   const cmd = mcpkitCommand();
   const child = spawn(cmd.command, [...cmd.args, "ptm", ...args], {
@@ -69,7 +75,9 @@ export function runPtm(
   const timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? 20_000);
   child.stdout.on("data", (d: Buffer) => {
     stdout += d.toString();
+    opts.onStdout?.(stdout, (sig) => child.kill(sig));
   });
+  if (opts.input) child.stdin.write(opts.input);
   child.stderr.on("data", (d: Buffer) => {
     stderr += d.toString();
     opts.onStderr?.(stderr, (sig) => child.kill(sig));
@@ -81,3 +89,11 @@ export function runPtm(
     });
   });
 }
+
+/** A JSON-RPC initialize request line, to find out when the stdio transport answers. */
+export const INITIALIZE_LINE = `${JSON.stringify({
+  jsonrpc: "2.0",
+  id: 1,
+  method: "initialize",
+  params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "t", version: "0" } },
+})}\n`;
