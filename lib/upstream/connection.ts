@@ -61,6 +61,12 @@ interface Live {
   protocolVersion?: string;
 }
 
+interface ToolsRefresh {
+  live: Live;
+  again: boolean;
+  promise: Promise<Tool[]>;
+}
+
 const MAX_TOOL_PAGES = 1000;
 
 /**
@@ -84,7 +90,7 @@ export class UpstreamConnection {
   private connectedAt?: Date;
   private serverInfo?: Implementation;
   private tools?: Tool[];
-  private toolsRefresh?: Promise<Tool[]>;
+  private toolsRefresh?: ToolsRefresh;
   private readonly stderr = new StderrTail();
   private readonly toolListeners = new Set<(tools: Tool[]) => void>();
   private readonly stateListeners = new Set<(health: UpstreamHealth) => void>();
@@ -378,25 +384,23 @@ export class UpstreamConnection {
 
   // ---- tools -----------------------------------------------------------------------------------------
 
+  /**
+   * Re-reads the tool list for `live`. A request that arrives while a read is under way (a list_changed
+   * during the fetch) makes that read go round once more instead of being lost.
+   */
   private refreshTools(live: Live): Promise<Tool[]> {
-    if (this.toolsRefresh) return this.toolsRefresh;
-    const run = async () => {
-      const client = live.client;
-      const tools: Tool[] = [];
-      if (client.getServerCapabilities()?.tools) {
-        const seen = new Set<string>();
-        let cursor: string | undefined;
-        for (let page = 0; page < MAX_TOOL_PAGES; page++) {
-          const result = await client.listTools(cursor === undefined ? undefined : { cursor }, {
-            timeout: this.spec.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
-          });
-          tools.push(...result.tools);
-          cursor = result.nextCursor;
-          // A server that repeats a cursor would loop forever; stop at the first repeat.
-          if (!cursor || seen.has(cursor)) break;
-          seen.add(cursor);
-        }
-      }
+    const running = this.toolsRefresh;
+    if (running?.live === live) {
+      running.again = true;
+      return running.promise;
+    }
+    const entry: ToolsRefresh = { live, again: false, promise: Promise.resolve([]) };
+    entry.promise = (async () => {
+      let tools: Tool[];
+      do {
+        entry.again = false;
+        tools = await this.fetchAllTools(live.client);
+      } while (entry.again && this.live === live);
       if (this.live !== live) return tools;
       const changed = JSON.stringify(tools) !== JSON.stringify(this.tools);
       this.tools = tools;
@@ -404,11 +408,29 @@ export class UpstreamConnection {
         for (const listener of this.toolListeners) listener(tools);
       }
       return tools;
-    };
-    this.toolsRefresh = run().finally(() => {
-      this.toolsRefresh = undefined;
+    })().finally(() => {
+      if (this.toolsRefresh === entry) this.toolsRefresh = undefined;
     });
-    return this.toolsRefresh;
+    this.toolsRefresh = entry;
+    return entry.promise;
+  }
+
+  private async fetchAllTools(client: Client): Promise<Tool[]> {
+    const tools: Tool[] = [];
+    if (!client.getServerCapabilities()?.tools) return tools;
+    const seen = new Set<string>();
+    let cursor: string | undefined;
+    for (let page = 0; page < MAX_TOOL_PAGES; page++) {
+      const result = await client.listTools(cursor === undefined ? undefined : { cursor }, {
+        timeout: this.spec.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
+      });
+      tools.push(...result.tools);
+      cursor = result.nextCursor;
+      // A server that repeats a cursor would loop forever; stop at the first repeat.
+      if (!cursor || seen.has(cursor)) break;
+      seen.add(cursor);
+    }
+    return tools;
   }
 
   // ---- messages --------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ export const ROOT = resolve(import.meta.dirname ?? new URL(".", import.meta.url)
 export const EVERYTHING = resolve(ROOT, "node_modules/@modelcontextprotocol/server-everything/dist/index.js");
 export const MEMORY = resolve(ROOT, "node_modules/@modelcontextprotocol/server-memory/dist/index.js");
 export const FLAKY = resolve(ROOT, "tests/fixtures/upstream/flaky-server.mjs");
+export const LAUNCHER = resolve(ROOT, "tests/fixtures/upstream/launcher.mjs");
 
 /** Polls until `check` returns something truthy; conditions, not clocks. */
 export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 15_000, stepMs = 20): Promise<T> {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { UpstreamConnection, UpstreamError } from "../../lib/upstream/index.ts";
-import { FLAKY, firstText, isAlive, waitFor } from "./helpers.ts";
+import { FLAKY, firstText, isAlive, LAUNCHER, waitFor } from "./helpers.ts";
 
 describe("UpstreamConnection against the flaky fixture (stdio)", () => {
   const dir = mkdtempSync(join(tmpdir(), "mcpkit-upstream-"));
@@ -170,5 +170,31 @@ describe("connect failures", () => {
     await waitFor(() => !isAlive(pid));
     await conn.close();
     rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe("a server behind a launcher (like npx)", () => {
+  it("when the launcher dies, the server it left behind is killed and the connection comes back", async () => {
+    const conn = new UpstreamConnection(
+      { name: "launched", transport: "stdio", command: "node", args: [LAUNCHER, FLAKY], env: {} },
+      { backoff: () => 10 },
+    );
+    try {
+      await conn.connect();
+      const launcher = conn.pid!;
+      const server = Number(firstText(await conn.callTool("pid")));
+      expect(server).not.toBe(launcher);
+      // The orphaned server still holds the pipes; only a group kill lets the transport notice and recover.
+      process.kill(launcher, "SIGKILL");
+      await waitFor(() => conn.state === "connected" && conn.pid !== launcher);
+      await waitFor(() => !isAlive(server));
+      const next = Number(firstText(await conn.callTool("pid")));
+      expect(isAlive(next)).toBe(true);
+      await conn.close();
+      await waitFor(() => !isAlive(next));
+      expect(isAlive(conn.pid ?? launcher)).toBe(false);
+    } finally {
+      await conn.close();
+    }
   });
 });
