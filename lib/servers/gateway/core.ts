@@ -1,0 +1,257 @@
+import type { Tool } from "@modelcontextprotocol/sdk/types.js";
+import type { ServerApp, ServerContext } from "../../core/app.ts";
+import { errorMessage } from "../../core/errors.ts";
+import type { Logger } from "../../core/log.ts";
+import type { UpstreamSpec } from "../../upstream/index.ts";
+import { Catalog } from "./catalog.ts";
+import { type DiscoveredConfig, discoverConfig } from "./config-discovery.ts";
+import { DescriptionCache } from "./description-cache.ts";
+import { EnvStore } from "./env-store.ts";
+import type { GuidanceLevel } from "./guidance.ts";
+import type { Manifest, ManifestEntry } from "./manifest.ts";
+import { PendingCalls } from "./pending.ts";
+import type { Policy } from "./policy.ts";
+import { ProvisionJobs } from "./provisioner.ts";
+import { OutputRedactor } from "./redaction.ts";
+import { RegistryClient } from "./registry-client.ts";
+import { GatewayError, type ServerEntry, ServerTable } from "./server-table.ts";
+import type { ToolNameStyle } from "./tool-names.ts";
+import { recordFromTool } from "./tool-record.ts";
+import type { ToolRecord } from "./types.ts";
+
+/** Built-in servers served in-process when no config names any server. */
+const DEFAULT_BUILTINS = ["pty", "ptc"];
+
+export interface CoreOptions {
+  ctx: ServerContext;
+  cwd: string;
+  configPath?: string;
+  project?: string;
+  policy: Policy;
+  manifest: Manifest;
+  toolNames: ToolNameStyle;
+  guidance: GuidanceLevel;
+  cacheDir: string;
+  registryUrl: string;
+}
+
+/** Everything the meta-tools share: servers, catalog, policy, pending calls, jobs, credentials. */
+export class GatewayCore {
+  readonly log: Logger;
+  readonly policy: Policy;
+  readonly manifest: Manifest;
+  readonly catalog = new Catalog();
+  readonly cache: DescriptionCache;
+  readonly pending = new PendingCalls();
+  readonly jobs: ProvisionJobs;
+  readonly registry: RegistryClient;
+  readonly envStore: EnvStore;
+  readonly redactor: OutputRedactor;
+  readonly servers: ServerTable;
+  readonly toolNames: ToolNameStyle;
+  readonly guidance: GuidanceLevel;
+  /** Servers registered from the MCP Registry (register_discovered_server), provisionable by name. */
+  readonly discovered = new Map<string, ManifestEntry>();
+  environment?: { platform: string; clis: string[] };
+  config: DiscoveredConfig;
+  revision = 1;
+  lastRefresh = new Date().toISOString();
+  private readonly builtinApps = new Map<string, Promise<ServerApp>>();
+
+  constructor(readonly opts: CoreOptions) {
+    const { ctx } = opts;
+    this.log = ctx.log;
+    this.policy = opts.policy;
+    this.manifest = opts.manifest;
+    this.toolNames = opts.toolNames;
+    this.guidance = opts.guidance;
+    this.cache = new DescriptionCache(opts.cacheDir);
+    this.catalog.setCached(this.cache.records());
+    this.registry = new RegistryClient(opts.registryUrl, opts.cacheDir);
+    this.config = discoverConfig({
+      cwd: opts.cwd,
+      env: ctx.env,
+      explicit: opts.configPath,
+      project: opts.project,
+    });
+    this.envStore = new EnvStore(ctx.env, this.config.projectRoot);
+    this.redactor = new OutputRedactor(opts.policy.redactionPatterns);
+    for (const v of this.envStore.storedValues()) this.redactor.addSecret(v);
+    this.servers = new ServerTable(
+      () => this.envStore.lookup(),
+      ctx.env,
+      ctx.log,
+      ctx.version,
+      (server, tools) => this.indexTools(server, tools),
+    );
+    this.jobs = new ProvisionJobs(this);
+    this.loadServers();
+  }
+
+  /** Registers configured servers (or the built-ins when nothing is configured). */
+  private loadServers(): void {
+    const { specs, autoStart, disableAutoStart } = this.config;
+    for (const spec of specs) {
+      if (!this.policy.serverAllowed(spec.name)) continue;
+      const eager = autoStart.has(spec.name) && !disableAutoStart.has(spec.name);
+      this.servers.add(spec, "config", eager);
+    }
+    if (specs.length === 0) {
+      for (const name of DEFAULT_BUILTINS) {
+        const factory = this.opts.ctx.builtins?.[name];
+        if (!factory || !this.policy.serverAllowed(name)) continue;
+        this.servers.add(this.builtinSpec(name, factory), "builtin", true);
+      }
+    }
+  }
+
+  private builtinSpec(
+    name: string,
+    factory: () => Promise<{ start(ctx: ServerContext): Promise<ServerApp> }>,
+  ) {
+    const app = () => {
+      let p = this.builtinApps.get(name);
+      if (!p) {
+        const { ctx } = this.opts;
+        p = factory().then((mod) =>
+          mod.start({
+            options: {},
+            env: ctx.env,
+            log: ctx.log.child(name),
+            version: ctx.version,
+            transport: "stdio",
+          }),
+        );
+        this.builtinApps.set(name, p);
+      }
+      return p;
+    };
+    const spec: UpstreamSpec = {
+      name,
+      transport: "memory",
+      create: async () => (await app()).createServer(),
+    };
+    return spec;
+  }
+
+  /** Starts eager servers in the background; the client's handshake never waits for them. */
+  startBackground(): void {
+    this.servers.startEager();
+  }
+
+  /** Tools of a server as catalog records, capped by limits.max_tools_per_server, cached for offline search. */
+  indexTools(server: string, tools: Tool[]): ToolRecord[] {
+    const records = tools
+      .slice(0, this.policy.limits.max_tools_per_server)
+      .map((t) => recordFromTool(server, t as never));
+    this.catalog.setLive(server, records);
+    this.cache.update(server, records);
+    this.revision++;
+    return records;
+  }
+
+  /** Starts (or joins the start of) a server and returns its indexed tools. Policy is checked first. */
+  async ensureServer(name: string): Promise<{ entry: ServerEntry; records: ToolRecord[] }> {
+    if (!this.policy.serverAllowed(name)) {
+      throw new GatewayError(`server '${name}' is denied by policy`, "policy_denied");
+    }
+    if (!this.servers.get(name)) {
+      const m = this.manifest.get(name) ?? this.discovered.get(name);
+      throw new GatewayError(
+        m
+          ? `server '${name}' is not provisioned yet: call ${this.name("provision")}(server_name='${name}')`
+          : `unknown server '${name}'; ${this.name("catalog_search")} lists tool ids, ${this.name("health")} lists servers`,
+        m ? "not_provisioned" : "unknown_server",
+      );
+    }
+    const { entry, tools } = await this.servers.ensure(name);
+    const live = this.catalog.liveTools(name);
+    const records =
+      live.length === Math.min(tools.length, this.policy.limits.max_tools_per_server)
+        ? live
+        : this.indexTools(name, tools);
+    return { entry, records };
+  }
+
+  name(verb: string): string {
+    return this.toolNames === "dotted" ? `gateway.${verb}` : `gateway_${verb}`;
+  }
+
+  /** Re-reads config files and credentials, then restarts only what changed. */
+  async refresh(force: boolean): Promise<Record<string, unknown>> {
+    const pending = this.pending.list();
+    if (pending.length && !force) {
+      return {
+        ok: false,
+        pending_requests: pending.length,
+        error: `${pending.length} call(s) in flight; wait, or pass force:true to cancel them`,
+      };
+    }
+    for (const call of pending) call.controller.abort(new Error("cancelled by refresh"));
+    let next: DiscoveredConfig;
+    try {
+      next = discoverConfig({
+        cwd: this.opts.cwd,
+        env: this.opts.ctx.env,
+        explicit: this.opts.configPath,
+        project: this.opts.project,
+      });
+    } catch (e) {
+      return { ok: false, error: errorMessage(e) };
+    }
+    this.envStore.reload(next.projectRoot);
+    for (const v of this.envStore.storedValues()) this.redactor.addSecret(v);
+    const added: string[] = [];
+    const removed: string[] = [];
+    const changed: string[] = [];
+    const wanted = new Map(
+      next.specs.filter((s) => this.policy.serverAllowed(s.name)).map((s) => [s.name, s]),
+    );
+    for (const entry of this.servers.all()) {
+      if (entry.origin !== "config") continue;
+      const spec = wanted.get(entry.name);
+      if (!spec) {
+        removed.push(entry.name);
+        await this.servers.remove(entry.name);
+        this.catalog.dropLive(entry.name);
+      } else if (JSON.stringify(spec) !== JSON.stringify(entry.raw)) {
+        changed.push(entry.name);
+        await this.servers.remove(entry.name);
+        this.catalog.dropLive(entry.name);
+      }
+    }
+    for (const [name, spec] of wanted) {
+      if (this.servers.get(name)) continue;
+      if (!changed.includes(name)) added.push(name);
+      const eager = next.autoStart.has(name) && !next.disableAutoStart.has(name);
+      this.servers.add(spec, "config", eager);
+    }
+    this.config = next;
+    this.revision++;
+    this.lastRefresh = new Date().toISOString();
+    this.servers.startEager();
+    return {
+      ok: true,
+      servers_seen: this.servers.all().length,
+      added,
+      removed,
+      changed,
+      pending_cancelled: pending.length,
+      tools_indexed: this.catalog.toolCount,
+      revision_id: this.revision,
+    };
+  }
+
+  async close(): Promise<void> {
+    for (const call of this.pending.list()) call.controller.abort(new Error("gateway shutting down"));
+    this.jobs.close();
+    await this.servers.closeAll();
+    for (const p of this.builtinApps.values()) {
+      try {
+        await (await p).close();
+      } catch {
+        // A built-in that failed to start has nothing to close.
+      }
+    }
+  }
+}

@@ -1,0 +1,79 @@
+import type { ServerApp, ServerContext } from "../../core/app.ts";
+import { ConfigError } from "../../core/errors.ts";
+import { GatewayCore } from "./core.ts";
+import type { GuidanceLevel } from "./guidance.ts";
+import { Manifest } from "./manifest.ts";
+import { createGatewayServer } from "./mcp-server.ts";
+import { loadPolicy } from "./policy.ts";
+import { cacheDir } from "./state-dir.ts";
+import type { ToolNameStyle } from "./tool-names.ts";
+
+function str(v: unknown): string | undefined {
+  return typeof v === "string" && v.trim() ? v.trim() : undefined;
+}
+
+function choice<T extends string>(
+  name: string,
+  value: string | undefined,
+  allowed: readonly T[],
+  fallback: T,
+): T {
+  if (value === undefined) return fallback;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new ConfigError(`${name}: expected one of ${allowed.join(", ")}`);
+}
+
+/**
+ * Starts the gateway: reads config, policy and manifest (any malformed file stops start-up with file,
+ * line and reason), registers servers, and starts eager ones in the background so the client's
+ * handshake never waits for a downstream.
+ */
+export async function start(ctx: ServerContext): Promise<ServerApp> {
+  const o = ctx.options;
+  const env = ctx.env;
+  const cwd = process.cwd();
+  const toolNames = choice<ToolNameStyle>(
+    "PMCP_TOOL_NAMES",
+    str(o.toolNames) ?? str(env.PMCP_TOOL_NAMES),
+    ["default", "dotted"],
+    "default",
+  );
+  const guidance = choice<GuidanceLevel>(
+    "PMCP_GUIDANCE",
+    str(o.guidance) ?? str(env.PMCP_GUIDANCE),
+    ["off", "minimal", "standard"],
+    "minimal",
+  );
+  const registryUrl =
+    str(o.registryUrl) ?? str(env.PMCP_REGISTRY_URL) ?? "https://registry.modelcontextprotocol.io";
+  try {
+    new URL(registryUrl);
+  } catch {
+    throw new ConfigError("PMCP_REGISTRY_URL: not a valid URL (--registry-url)");
+  }
+  const policy = loadPolicy(str(o.policy) ?? str(env.PMCP_POLICY), cwd, env);
+  const manifest = new Manifest(str(o.manifest) ?? str(env.PMCP_MANIFEST_PATH));
+  const core = new GatewayCore({
+    ctx,
+    cwd,
+    configPath: str(o.config) ?? str(env.PMCP_CONFIG),
+    project: str(o.project),
+    policy,
+    manifest,
+    toolNames,
+    guidance,
+    cacheDir: cacheDir(env, o.cacheDir),
+    registryUrl,
+  });
+  ctx.log.info("gateway ready", {
+    servers: core.servers.all().length,
+    manifest: manifest.size,
+    config: core.config.sources.filter((s) => s.exists).map((s) => s.path),
+  });
+  core.startBackground();
+  let closed: Promise<void> | undefined;
+  return {
+    createServer: () => createGatewayServer(core),
+    close: () => (closed ??= core.close()),
+  };
+}

@@ -1,0 +1,110 @@
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { type CallToolResult, ListToolsRequestSchema, type Tool } from "@modelcontextprotocol/sdk/types.js";
+import { z } from "zod";
+import { errorMessage } from "../../core/errors.ts";
+import type { GatewayCore } from "./core.ts";
+import { instructions } from "./guidance.ts";
+import { metaToolName } from "./tool-names.ts";
+import type { Extra, Reply } from "./tools/define.ts";
+import { META_TOOLS } from "./tools/index.ts";
+
+function toResult(reply: Reply): CallToolResult {
+  return {
+    content: (reply.content ?? [
+      { type: "text", text: reply.text ?? JSON.stringify(reply.data) },
+    ]) as CallToolResult["content"],
+    structuredContent: reply.data,
+    ...(reply.isError ? { isError: true } : {}),
+  };
+}
+
+/** Keywords left out of the listing to fit the token budget; the server still enforces every one of them. */
+const UNLISTED = new Set([
+  "$schema",
+  "additionalProperties",
+  "minimum",
+  "maximum",
+  "minLength",
+  "maxLength",
+  "propertyNames",
+]);
+
+function prune(node: unknown, hidden: string[], path: string): unknown {
+  if (Array.isArray(node)) return node.map((n) => prune(n, hidden, path));
+  if (!node || typeof node !== "object") return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) {
+    if (UNLISTED.has(k)) continue;
+    if (k === "properties") {
+      const props: Record<string, unknown> = {};
+      for (const [name, sub] of Object.entries(v as object)) {
+        const at = path ? `${path}.${name}` : name;
+        if (!hidden.includes(at)) props[name] = prune(sub, hidden, at);
+      }
+      out[k] = props;
+    } else out[k] = prune(v, hidden, path);
+  }
+  // An enum already says its type; an array of strings is described well enough by its name.
+  if (Array.isArray(out.enum)) delete out.type;
+  if (out.type === "array" && (out.items as { type?: string } | undefined)?.type === "string")
+    delete out.items;
+  if (out.type === "object" && path === "" && Object.keys(out.properties as object).length === 0)
+    delete out.properties;
+  return out;
+}
+
+/**
+ * JSON schema of a meta-tool's input as listed: strict validation (unknown keys, bounds) stays on the
+ * server, the listing keeps names, types, enums and required fields.
+ */
+function listedSchema(schema: z.ZodObject, hidden: string[] = []): Tool["inputSchema"] {
+  return prune(z.toJSONSchema(schema, { io: "input" }), hidden, "") as Tool["inputSchema"];
+}
+
+/** The meta-tools as tools/list shows them: computed once per naming style. */
+export function listedTools(core: Pick<GatewayCore, "toolNames" | "policy">): Tool[] {
+  return META_TOOLS.filter((t) => core.policy.gatewayToolAllowed(t.verb)).map((t) => ({
+    name: metaToolName(t.verb, core.toolNames),
+    title: t.title,
+    description: t.description,
+    inputSchema: listedSchema(t.input, t.unlisted),
+    annotations: t.annotations,
+  }));
+}
+
+/** One McpServer per client session over the shared core. */
+export function createGatewayServer(core: GatewayCore): McpServer {
+  const names = core.servers.all().map((e) => e.name);
+  const server = new McpServer(
+    { name: "mcpkit-gateway", title: "mcpkit gateway", version: core.opts.ctx.version },
+    { instructions: instructions(core.guidance, core.toolNames, names), capabilities: { tools: {} } },
+  );
+  const listed = listedTools(core);
+  for (const tool of META_TOOLS) {
+    if (!core.policy.gatewayToolAllowed(tool.verb)) continue;
+    server.registerTool(
+      metaToolName(tool.verb, core.toolNames),
+      {
+        title: tool.title,
+        description: tool.description,
+        inputSchema: tool.input,
+        annotations: tool.annotations,
+      },
+      async (args: unknown, extra: Extra) => {
+        try {
+          return toResult(await tool.run(args as never, core, extra));
+        } catch (err) {
+          core.log.warn(`${tool.verb} failed`, { error: errorMessage(err) });
+          return toResult({
+            data: { ok: false, error: errorMessage(err) },
+            text: errorMessage(err),
+            isError: true,
+          });
+        }
+      },
+    );
+  }
+  // A compact tools/list: same tools, minus the `$schema` and `execution` fields the SDK would add.
+  server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listed }));
+  return server;
+}

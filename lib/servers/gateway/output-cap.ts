@@ -1,0 +1,125 @@
+import { decode, encode } from "gpt-tokenizer";
+
+export interface OutputLimits {
+  maxBytes: number;
+  maxTokens: number;
+}
+
+type Block = Record<string, unknown> & { type: string };
+
+export interface CappedOutput {
+  content: Block[];
+  structured?: unknown;
+  truncated: boolean;
+  /** Size of the downstream output before capping (text and binary payload bytes). */
+  rawBytes: number;
+}
+
+const enc = new TextEncoder();
+const bytes = (s: string) => enc.encode(s).length;
+
+function cutBytes(text: string, max: number): string {
+  if (max <= 0) return "";
+  const b = enc.encode(text);
+  if (b.length <= max) return text;
+  return new TextDecoder().decode(b.subarray(0, max)).replace(/\uFFFD+$/, "");
+}
+
+function marker(from: number, to: number): string {
+  return `\n[... output truncated: ${from} bytes -> ${to} bytes; narrow the request or set options.max_output_chars ...]`;
+}
+
+/**
+ * Redacts, then caps a downstream tool result: text is cut at the byte budget and then at the token budget
+ * (counted with gpt-tokenizer), binary blocks that do not fit are replaced by a note, and a structured
+ * result that does not fit is dropped. The budget is shared across all blocks, in order.
+ */
+export function capOutput(
+  result: { content?: unknown[]; structuredContent?: unknown },
+  limits: OutputLimits,
+  redact: (s: string) => string,
+  redactValue: <T>(v: T) => T,
+): CappedOutput {
+  let budget = limits.maxBytes;
+  let tokens = limits.maxTokens;
+  let truncated = false;
+  let rawBytes = 0;
+  const content: Block[] = [];
+
+  const takeText = (text: string): string => {
+    const clean = redact(text);
+    const size = bytes(clean);
+    rawBytes += size;
+    let out = clean;
+    if (size > budget) {
+      out = cutBytes(clean, Math.max(0, budget - 120));
+      truncated = true;
+    }
+    const ids = encode(out);
+    if (ids.length > tokens) {
+      out = decode(ids.slice(0, Math.max(0, tokens - 30)));
+      truncated = true;
+    }
+    budget -= bytes(out);
+    tokens -= Math.min(tokens, ids.length);
+    if (out.length < clean.length) out += marker(size, bytes(out));
+    return out;
+  };
+
+  for (const raw of (result.content ?? []) as Block[]) {
+    if (!raw || typeof raw !== "object") continue;
+    if (raw.type === "text" && typeof raw.text === "string") {
+      if (budget <= 0 || tokens <= 0) {
+        rawBytes += bytes(raw.text);
+        truncated = true;
+        continue;
+      }
+      content.push({ ...raw, text: takeText(raw.text) });
+    } else if ((raw.type === "image" || raw.type === "audio") && typeof raw.data === "string") {
+      const size = Math.floor((raw.data.length * 3) / 4);
+      rawBytes += size;
+      if (size > budget) {
+        truncated = true;
+        content.push({ type: "text", text: `[${raw.type} omitted: ${size} bytes exceeds the output cap]` });
+      } else {
+        budget -= size;
+        content.push(raw);
+      }
+    } else if (raw.type === "resource" && raw.resource && typeof raw.resource === "object") {
+      const res = raw.resource as Record<string, unknown>;
+      if (typeof res.text === "string")
+        content.push({ ...raw, resource: { ...res, text: takeText(res.text) } });
+      else {
+        const size = typeof res.blob === "string" ? Math.floor((res.blob.length * 3) / 4) : 0;
+        rawBytes += size;
+        if (size > budget) {
+          truncated = true;
+          content.push({
+            type: "text",
+            text: `[resource ${String(res.uri)} omitted: ${size} bytes exceeds the output cap]`,
+          });
+        } else {
+          budget -= size;
+          content.push(raw);
+        }
+      }
+    } else {
+      content.push(redactValue(raw));
+    }
+  }
+
+  let structured: unknown;
+  // The structured copy is checked against the full limits
+  if (result.structuredContent !== undefined) {
+    const clean = redactValue(result.structuredContent);
+    const json = JSON.stringify(clean);
+    const size = bytes(json);
+    // Judged on its own: downstreams usually repeat it as text, which already used the shared budget.
+    if (size <= limits.maxBytes && encode(json).length <= limits.maxTokens) {
+      structured = clean;
+    } else {
+      truncated = true;
+    }
+  }
+  return { content, structured, truncated, rawBytes };
+}

@@ -1,0 +1,52 @@
+import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
+import type { ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
+import type { z } from "zod";
+import type { GatewayCore } from "../core.ts";
+
+export type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+export interface Annotations {
+  readOnlyHint: boolean;
+  destructiveHint: boolean;
+  idempotentHint: boolean;
+  openWorldHint: boolean;
+}
+
+/** What a meta-tool hands back: structured data, an optional short text, optional content blocks. */
+export interface Reply {
+  data: Record<string, unknown>;
+  text?: string;
+  content?: Array<Record<string, unknown> & { type: string }>;
+  isError?: boolean;
+}
+
+/** One meta-tool: everything about it in one object (name is `gateway_<verb>` or `gateway.<verb>`). */
+export interface MetaTool<S extends z.ZodObject = z.ZodObject> {
+  verb: string;
+  title: string;
+  description: string;
+  input: S;
+  annotations: Annotations;
+  /**
+   * PMCP arguments accepted for compatibility but left out of tools/list to fit the token budget
+   * (dotted paths, e.g. "options.redact_secrets").
+   */
+  unlisted?: string[];
+  run(args: z.output<S>, core: GatewayCore, extra: Extra): Promise<Reply>;
+}
+
+export function defineTool<S extends z.ZodObject>(tool: MetaTool<S>): MetaTool<S> {
+  return tool;
+}
+
+/** A failure the agent can act on: isError, `ok:false` and the message (with next step) in both forms. */
+export function failure(message: string, extra: Record<string, unknown> = {}): Reply {
+  return { data: { ok: false, error: message, ...extra }, text: message, isError: true };
+}
+
+export const READ_ONLY: Annotations = {
+  readOnlyHint: true,
+  destructiveHint: false,
+  idempotentHint: true,
+  openWorldHint: false,
+};

@@ -1,0 +1,28 @@
+import { z } from "zod";
+import { PendingCalls } from "../pending.ts";
+import { defineTool, READ_ONLY } from "./define.ts";
+
+export const listPending = defineTool({
+  verb: "list_pending",
+  title: "Pending",
+  description: "Invocations in flight.",
+  input: z.object({ server: z.string().optional() }).strict(),
+  unlisted: ["server"],
+  annotations: READ_ONLY,
+  async run(args, core) {
+    const now = Date.now();
+    const requests = core.pending.list(args.server).map((c) => ({
+      request_id: c.request_id,
+      server_name: c.server,
+      tool_id: c.tool_id,
+      started_at_iso: new Date(c.started).toISOString(),
+      elapsed_seconds: Math.round((now - c.started) / 100) / 10,
+      timeout_ms: c.timeout_ms,
+      state: PendingCalls.state(c, now),
+    }));
+    const text = requests.length
+      ? requests.map((r) => `${r.request_id} ${r.tool_id} ${r.state} ${r.elapsed_seconds}s`).join("\n")
+      : "no calls in flight";
+    return { data: { requests, total_pending: requests.length }, text };
+  },
+});

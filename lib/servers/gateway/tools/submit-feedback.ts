@@ -1,0 +1,47 @@
+import { z } from "zod";
+import { defineTool } from "./define.ts";
+
+const DEFAULT_REPO = "mcpkit/mcpkit";
+
+export const submitFeedback = defineTool({
+  verb: "submit_feedback",
+  title: "Feedback",
+  description: "Draft a feedback issue.",
+  input: z
+    .object({
+      title: z.string().min(8).max(160),
+      description: z.string().min(1),
+      issue_type: z.enum(["bug", "feature_request"]).optional(),
+      subordinate_server: z.string().optional(),
+      failed_tool_call: z.string().optional(),
+      confirm_submission: z.boolean().optional(),
+    })
+    .strict(),
+  unlisted: ["issue_type", "subordinate_server", "failed_tool_call", "confirm_submission"],
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  async run(args, core) {
+    const repo = core.opts.ctx.env.PMCP_FEEDBACK_REPO?.trim() || DEFAULT_REPO;
+    const body = core.redactor.redact(
+      [
+        args.description,
+        "",
+        `type: ${args.issue_type ?? "bug"}`,
+        ...(args.subordinate_server ? [`server: ${args.subordinate_server}`] : []),
+        ...(args.failed_tool_call ? [`call: ${args.failed_tool_call}`] : []),
+        `mcpkit ${core.opts.ctx.version}`,
+      ].join("\n"),
+    );
+    const title = core.redactor.redact(args.title);
+    const url = `https://github.com/${repo}/issues/new?title=${encodeURIComponent(title)}&body=${encodeURIComponent(body)}`;
+    const data = {
+      ok: true,
+      submitted: false,
+      repository: repo,
+      issue_title: title,
+      issue_body: body,
+      issue_url: url,
+      message: "Not sent: open issue_url to file it (the gateway does not post issues itself).",
+    };
+    return { data, text: `${data.message}\n${url}` };
+  },
+});
