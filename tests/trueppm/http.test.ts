@@ -17,7 +17,7 @@ const running: HttpProcess[] = [];
 
 beforeAll(async () => {
   fake = await startFake({ [TOKEN]: undefined });
-});
+}, 20_000);
 afterAll(async () => {
   await Promise.all(running.map((p) => p.stop("SIGTERM")));
   await fake?.close();
@@ -80,7 +80,7 @@ describe("Streamable HTTP: one HTTP client for the process, many sessions", () =
   let server: HttpProcess;
   beforeAll(async () => {
     server = await serve(["--transport", "http", "--port", "0"]);
-  });
+  }, 20_000);
 
   it("a session that ends does not break the next one (the original's defect)", async () => {
     const first = await connectHttp(server.url);
@@ -93,7 +93,7 @@ describe("Streamable HTTP: one HTTP client for the process, many sessions", () =
     const third = await connectHttp(server.url);
     await useTools(third);
     await third.close();
-  });
+  }, 20_000);
 
   it("several concurrent sessions all call tools", async () => {
     const clients = await Promise.all(Array.from({ length: 6 }, () => connectHttp(server.url)));
@@ -102,7 +102,7 @@ describe("Streamable HTTP: one HTTP client for the process, many sessions", () =
     await Promise.all(clients.slice(0, 3).map((c) => c.close()));
     await Promise.all(clients.slice(3).map((c) => useTools(c)));
     await Promise.all(clients.slice(3).map((c) => c.close()));
-  });
+  }, 20_000);
 
   it("legacy SSE sessions share the same client", async () => {
     for (let i = 0; i < 2; i++) {
@@ -110,7 +110,7 @@ describe("Streamable HTTP: one HTTP client for the process, many sessions", () =
       await useTools(c);
       await c.close();
     }
-  });
+  }, 20_000);
 
   it("checked the token once at boot, not per session", () => {
     expect(fake.requestsTo("auth/me/")).toHaveLength(1);
@@ -123,8 +123,8 @@ describe("Streamable HTTP: one HTTP client for the process, many sessions", () =
       await postWithHost(server.origin, new URL(server.origin).host, { origin: "http://evil.example" }),
     ).toBe(403);
     expect(await postWithHost(server.origin, new URL(server.origin).host)).toBe(200);
-  });
-});
+  }, 20_000);
+}, 20_000);
 
 describe("bearer token on the network transports", () => {
   it("TRUEPPM_MCP_AUTH_TOKEN requires Authorization: Bearer", async () => {
@@ -135,7 +135,7 @@ describe("bearer token on the network transports", () => {
     await useTools(c);
     await c.close();
     expect(server.stderr()).not.toContain(BEARER);
-  });
+  }, 20_000);
 });
 
 describe("the Dockerfile's entrypoint: node mcpkit.mjs trueppm --transport http --host 0.0.0.0", () => {
@@ -170,7 +170,7 @@ describe("the Dockerfile's entrypoint: node mcpkit.mjs trueppm --transport http 
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(r.stderr).toMatch(/refusing to listen on 0\.0\.0\.0 without a token/);
-  });
+  }, 20_000);
 
   it("serves with --auth-token, and only to callers that send it", async () => {
     const child = spawn("node", entry(["--auth-token", BEARER]), {
@@ -203,5 +203,5 @@ describe("the Dockerfile's entrypoint: node mcpkit.mjs trueppm --transport http 
     }
     expect(err).not.toContain(BEARER);
     expect(err).not.toContain(TOKEN);
-  });
+  }, 20_000);
 });

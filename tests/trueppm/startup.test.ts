@@ -9,7 +9,7 @@ const UNKNOWN = makeToken("unknown");
 let fake: FakeTrueppm;
 beforeAll(async () => {
   fake = await startFake({ [TOKEN]: undefined });
-});
+}, 20_000);
 afterAll(async () => {
   await fake?.close();
 });
@@ -37,7 +37,7 @@ describe("configuration errors exit 2 and name the variable", () => {
     expect(r.stderr).toMatch(/^mcpkit: Configuration error: TRUEPPM_API_URL is required/);
     expectOneCleanLine(r.stderr, TOKEN);
     expect(r.stdout).toBe("");
-  });
+  }, 20_000);
 
   it("blank TRUEPPM_API_TOKEN", async () => {
     const r = await runToExit(
@@ -47,12 +47,12 @@ describe("configuration errors exit 2 and name the variable", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^mcpkit: Configuration error: TRUEPPM_API_TOKEN is required/);
     expectOneCleanLine(r.stderr, TOKEN);
-  });
+  }, 20_000);
 });
 
 describe("the boot check runs once, before any transport starts", () => {
-  it("a rejected token exits 3 with one clean line, on stdio and on http (which never listens)", async () => {
-    for (const args of [["trueppm"], ["trueppm", "--transport", "http", "--port", "0"]]) {
+  for (const args of [["trueppm"], ["trueppm", "--transport", "http", "--port", "0"]]) {
+    it(`a rejected token exits 3 with one clean line (${args.join(" ")}), never listening`, async () => {
       const before = fake.requestsTo("auth/me/").length;
       const r = await runToExit(args, trueppmEnv(fake, UNKNOWN));
       expect(r.code, r.stderr).toBe(3);
@@ -62,8 +62,8 @@ describe("the boot check runs once, before any transport starts", () => {
       expect(r.stderr).not.toContain("listening");
       expectOneCleanLine(r.stderr, UNKNOWN);
       expect(fake.requestsTo("auth/me/").length - before).toBe(1);
-    }
-  });
+    }, 20_000);
+  }
 
   it("an instance with MCP switched off fails the boot with the policy refusal", async () => {
     fake.killSwitch = true;
@@ -75,7 +75,7 @@ describe("the boot check runs once, before any transport starts", () => {
     } finally {
       fake.killSwitch = false;
     }
-  });
+  }, 20_000);
 
   it("an unreachable API exits 4 with one clean line", async () => {
     const port = await closedPort();
@@ -88,19 +88,24 @@ describe("the boot check runs once, before any transport starts", () => {
       /^mcpkit: TruePPM boot check failed: Could not reach the TruePPM API for auth\/me\/: /,
     );
     expectOneCleanLine(r.stderr, TOKEN);
-  });
+  }, 20_000);
 
-  it("a good token: GET /api/v1/auth/me/ once, whatever form of the URL was configured", async () => {
-    for (const url of [fake.origin, `${fake.origin}/`, `${fake.origin}/api/v1`, `${fake.origin}/api/v1/`]) {
+  const urlForms = (origin: string) => [origin, `${origin}/`, `${origin}/api/v1`, `${origin}/api/v1/`];
+  for (const form of [0, 1, 2, 3]) {
+    it(`a good token: GET /api/v1/auth/me/ once (URL form ${form + 1} of 4)`, async () => {
+      const url = urlForms(fake.origin)[form]!;
       const before = fake.requests.length;
       const s = await connectStdio(["trueppm"], {
         env: baseEnv({ TRUEPPM_API_URL: url, TRUEPPM_API_TOKEN: TOKEN }),
       });
-      const boot = fake.requests.slice(before);
-      expect(boot.map((r) => `${r.method} ${r.path}`)).toEqual(["GET /api/v1/auth/me/"]);
-      await s.client.callTool({ name: "list_programs", arguments: {} });
-      expect(fake.requests.at(-1)!.path).toBe("/api/v1/programs/");
-      await s.close();
-    }
-  });
+      try {
+        const boot = fake.requests.slice(before);
+        expect(boot.map((r) => `${r.method} ${r.path}`)).toEqual(["GET /api/v1/auth/me/"]);
+        await s.client.callTool({ name: "list_programs", arguments: {} });
+        expect(fake.requests.at(-1)!.path).toBe("/api/v1/programs/");
+      } finally {
+        await s.close();
+      }
+    }, 20_000);
+  }
 });

@@ -33,7 +33,7 @@ beforeAll(async () => {
     [REVOKED]: undefined,
   });
   s = await connectStdio(["trueppm"], { env: trueppmEnv(fake, TOKEN) });
-});
+}, 20_000);
 afterAll(async () => {
   await s?.close();
   await fake?.close();
@@ -84,7 +84,7 @@ describe("tool inventory", () => {
     );
     const derivation = tools.find((t) => t.name === "get_schedule_derivation")!;
     expect((derivation.inputSchema.properties!.quantity as { enum: string[] }).enum).toHaveLength(10);
-  });
+  }, 20_000);
 
   it("tells the model that returned text is data, not instructions", () => {
     const instructions = s.client.getInstructions() ?? "";
@@ -99,7 +99,7 @@ describe("tool inventory", () => {
     const r2 = await call("get_project", { project_id: "../auth/me" });
     expect(r2.isError).toBe(true);
     expect(fake.requests.length).toBe(before);
-  });
+  }, 20_000);
 });
 
 describe("each tool through the real server over stdio", () => {
@@ -122,7 +122,7 @@ describe("each tool through the real server over stdio", () => {
     expect(alpha.truncated).toBe(true);
     expect(alpha.description).toBe(`<untrusted-content>${D.INJECTION.slice(0, 200)}</untrusted-content>`);
     expect(r.items.find((p: any) => p.id === D.P_BETA).caller_role).toBe(100);
-  });
+  }, 20_000);
 
   it("get_project: detail and overview", async () => {
     const r = await ok("get_project", { project_id: D.P_ALPHA });
@@ -131,7 +131,7 @@ describe("each tool through the real server over stdio", () => {
     const beta = await ok("get_project", { project_id: D.P_BETA });
     expect(beta).not.toHaveProperty("overview");
     expect(fake.requestsTo(`projects/${D.P_ALPHA}/overview/`).length).toBeGreaterThan(0);
-  });
+  }, 20_000);
 
   it("list_tasks: filters become query parameters; since is an alias that updated_after overrides", async () => {
     const all = await ok("list_tasks", { project_id: D.P_ALPHA });
@@ -155,14 +155,14 @@ describe("each tool through the real server over stdio", () => {
     expect(q.get("is_critical")).toBe("false");
     expect(q.get("type")).toBe("STORY");
     expect(both.items.map((t: any) => t.id)).toEqual([D.T_FLOAT]);
-  });
+  }, 20_000);
 
   it("list_tasks: a big project stops at 1,000 rows and says truncated", async () => {
     const r = await ok("list_tasks", { project_id: D.P_BIG });
     expect(r.items).toHaveLength(1000);
     expect(r.total_count).toBe(1120);
     expect(r.truncated).toBe(true);
-  });
+  }, 20_000);
 
   it("get_task: the three why cases", async () => {
     const critical = await ok("get_task", { task_id: D.T_CRITICAL });
@@ -175,7 +175,7 @@ describe("each tool through the real server over stdio", () => {
     expect(float.truncated).toBe(true);
     const unscheduled = await ok("get_task", { task_id: D.T_UNSCHEDULED });
     expect(unscheduled).not.toHaveProperty("why");
-  });
+  }, 20_000);
 
   it("get_board_state: columns and cards", async () => {
     const r = await ok("get_board_state", { project_id: D.P_ALPHA });
@@ -185,7 +185,7 @@ describe("each tool through the real server over stdio", () => {
     expect(r).not.toHaveProperty("cards_truncated");
     const big = await ok("get_board_state", { project_id: D.P_BIG });
     expect(big).toMatchObject({ cards_truncated: true, total_card_count: 1120 });
-  });
+  }, 20_000);
 
   it("get_schedule_summary: forecast, critical_task_count from the first page, why", async () => {
     const before = fake.requestsTo("tasks/").length;
@@ -199,14 +199,14 @@ describe("each tool through the real server over stdio", () => {
     const taskCalls = fake.requestsTo("tasks/").slice(before);
     expect(taskCalls).toHaveLength(1);
     expect(new URLSearchParams(taskCalls[0]!.query).get("is_critical")).toBe("true");
-  });
+  }, 20_000);
 
   it("list_risks", async () => {
     const r = await ok("list_risks", { project_id: D.P_ALPHA });
     expect(r.total_count).toBe(2);
     expect(r.items[0].mitigation).toMatch(/^<untrusted-content>IGNORE ALL/);
     expect(r.items[1]).not.toHaveProperty("response");
-  });
+  }, 20_000);
 
   it("get_monte_carlo_forecast: why with P80 premium and top driver; none when data is missing", async () => {
     const r = await ok("get_monte_carlo_forecast", { project_id: D.P_ALPHA });
@@ -214,7 +214,7 @@ describe("each tool through the real server over stdio", () => {
     expect(r.why.explanation).toContain("is 10 working day(s) past the deterministic CPM finish 2026-11-30");
     const beta = await ok("get_monte_carlo_forecast", { project_id: D.P_BETA });
     expect(beta).toEqual({ runs: 0 });
-  });
+  }, 20_000);
 
   it("whatif: parameters pass through, exactly one of the two durations", async () => {
     const r = await ok("whatif", {
@@ -244,7 +244,7 @@ describe("each tool through the real server over stdio", () => {
         "Error executing tool whatif: Give exactly one of duration_delta or new_duration.",
       );
     }
-  });
+  }, 20_000);
 
   it("get_schedule_derivation: quantity is an enum", async () => {
     const r = await ok("get_schedule_derivation", {
@@ -260,7 +260,7 @@ describe("each tool through the real server over stdio", () => {
       quantity: "p99",
     });
     expect(bad.isError).toBe(true);
-  });
+  }, 20_000);
 
   it("get_release_forecast: ready and warming-up shapes", async () => {
     expect(await ok("get_release_forecast", { project_id: D.P_ALPHA })).toMatchObject({
@@ -271,7 +271,7 @@ describe("each tool through the real server over stdio", () => {
       state: "warming_up",
       sprints_needed_for_forecast: 3,
     });
-  });
+  }, 20_000);
 
   it("list_sprints and get_sprint (with health, and without a project)", async () => {
     const list = await ok("list_sprints", { project_id: D.P_ALPHA });
@@ -282,13 +282,13 @@ describe("each tool through the real server over stdio", () => {
     const orphan = await ok("get_sprint", { sprint_id: D.SPRINT_NO_PROJECT });
     expect(orphan).not.toHaveProperty("health");
     expect(fake.requests.length - before).toBe(1);
-  });
+  }, 20_000);
 
   it("list_my_work", async () => {
     const r = await ok("list_my_work");
     expect(r.items.length).toBeGreaterThan(0);
     expect(r.items.every((t: any) => t.project !== D.P_OPTOUT)).toBe(true);
-  });
+  }, 20_000);
 
   it("list_programs, get_program_health, list_program_backlog", async () => {
     const programs = await ok("list_programs");
@@ -298,13 +298,13 @@ describe("each tool through the real server over stdio", () => {
     const backlog = await ok("list_program_backlog", { program_id: D.PROGRAM });
     expect(backlog).toMatchObject({ total_count: 60 });
     expect(backlog.items).toHaveLength(60);
-  });
+  }, 20_000);
 
   it("whoami", async () => {
     const r = await ok("whoami");
     expect(r).toMatchObject({ username: "ada", max_project_role: 300, can_access_admin_settings: false });
     expect(r).not.toHaveProperty("landing");
-  });
+  }, 20_000);
 });
 
 describe("errors the agent sees", () => {
@@ -316,7 +316,7 @@ describe("errors the agent sees", () => {
     );
     expect(textOf(missing).replace("00000000-0000-4000-8000-000000000000", D.P_HIDDEN)).toBe(textOf(hidden));
     expect(textOf(hidden)).not.toMatch(/exists|Secret merger/);
-  });
+  }, 20_000);
 
   it("team opt-out: 403 with the refusal suffix for the project", async () => {
     const r = await call("get_project", { project_id: D.P_OPTOUT });
@@ -324,7 +324,7 @@ describe("errors the agent sees", () => {
     expect(textOf(r).split("\n")[0]).toBe(
       `Error executing tool get_project: Unexpected response from projects/${D.P_OPTOUT}/: HTTP 403 — policy refusal (capability_scope).`,
     );
-  });
+  }, 20_000);
 
   it("kill switch: every read is refused by policy", async () => {
     fake.killSwitch = true;
@@ -337,7 +337,7 @@ describe("errors the agent sees", () => {
     } finally {
       fake.killSwitch = false;
     }
-  });
+  }, 20_000);
 
   it("a token revoked while the server runs", async () => {
     const revoked = await connectStdio(["trueppm"], { env: trueppmEnv(fake, REVOKED) });
@@ -351,7 +351,7 @@ describe("errors the agent sees", () => {
     } finally {
       await revoked.close();
     }
-  });
+  }, 20_000);
 
   it("per-token throttle: 429 on compute views after 12 a minute, and no retry", async () => {
     const throttled = await connectStdio(["trueppm"], { env: trueppmEnv(fake, THROTTLED) });
@@ -369,7 +369,7 @@ describe("errors the agent sees", () => {
     } finally {
       await throttled.close();
     }
-  });
+  }, 20_000);
 });
 
 describe("read-only and secret-free", () => {
@@ -390,5 +390,5 @@ describe("read-only and secret-free", () => {
     const all = seen.join("\n") + s.stderr();
     expect(seen.length).toBeGreaterThan(30);
     for (const secret of [TOKEN, THROTTLED, REVOKED, TOKEN.slice(5)]) expect(all).not.toContain(secret);
-  });
+  }, 20_000);
 });
