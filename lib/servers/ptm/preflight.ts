@@ -56,7 +56,8 @@ async function waitForHealthy(
         );
       problem = `HTTP ${res.status}`;
     } catch (err) {
-      if (err instanceof CloudflareAccessError) throw new StartupError(err.message, EXIT.auth);
+      if (err instanceof CloudflareAccessError)
+        throw new StartupError(`CloudflareAccessError: ${err.message}`, EXIT.auth);
       if (!(err instanceof PtmUnreachableError)) throw err;
       problem = err.message;
     }
@@ -86,7 +87,8 @@ export async function runPreflight(
     try {
       return await client.send({ method: "GET", path, auth });
     } catch (err) {
-      if (err instanceof CloudflareAccessError) throw new StartupError(err.message, EXIT.auth);
+      if (err instanceof CloudflareAccessError)
+        throw new StartupError(`CloudflareAccessError: ${err.message}`, EXIT.auth);
       throw new StartupError(`PTM ${path} failed: ${errorMessage(err)}`, code);
     }
   };

@@ -2,6 +2,7 @@ import { type McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/serv
 import { ErrorCode, McpError, type ReadResourceResult } from "@modelcontextprotocol/sdk/types.js";
 import { McpkitError } from "../../core/errors.ts";
 import { redactor } from "../../core/redact.ts";
+import { CloudflareAccessError } from "./errors.ts";
 import type { PtmHttpClient } from "./http-client.ts";
 import { fillPath, isSafeSegment } from "./segments.ts";
 
@@ -111,7 +112,12 @@ async function readResource(
   } catch (err) {
     if (err instanceof McpError) throw err;
     const status = (err as { status?: number }).status;
-    const message = err instanceof McpkitError ? err.message : "unexpected error";
+    const message =
+      err instanceof CloudflareAccessError
+        ? `CloudflareAccessError: ${err.message}`
+        : err instanceof McpkitError
+          ? err.message
+          : "unexpected error";
     // -32002 is the MCP code for "resource not found".
     throw new McpError(
       status === 404 ? -32002 : ErrorCode.InternalError,

@@ -3,6 +3,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { errorMessage, McpkitError } from "../../core/errors.ts";
 import type { Logger } from "../../core/log.ts";
 import { redactor } from "../../core/redact.ts";
+import { CloudflareAccessError } from "./errors.ts";
 import type { PtmHttpClient } from "./http-client.ts";
 import { collectPages } from "./paging.ts";
 import { fillPath, UnsafeSegmentError } from "./segments.ts";
@@ -89,6 +90,8 @@ export async function runTool(
       return success({ result: res.json });
     return success(res.json as Record<string, unknown>);
   } catch (err) {
+    if (err instanceof CloudflareAccessError)
+      return failure(spec.name, `CloudflareAccessError: ${err.message}`);
     if (err instanceof UnsafeSegmentError || err instanceof McpkitError)
       return failure(spec.name, err.message);
     deps.log.error(`${spec.name} failed unexpectedly`, { error: errorMessage(err) });
