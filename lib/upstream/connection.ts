@@ -1,4 +1,4 @@
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import {
   type CallToolResult,
   ErrorCode,
@@ -6,14 +6,14 @@ import {
   McpError,
   type Progress,
   type Tool,
-  ToolListChangedNotificationSchema,
 } from "@modelcontextprotocol/sdk/types.js";
 import { errorMessage } from "../core/errors.ts";
 import { createLogger, type Logger } from "../core/log.ts";
 import { redactor } from "../core/redact.ts";
 import { type BackoffPolicy, exponentialBackoff } from "./backoff.ts";
-import { createTransport, type TransportHandle } from "./create-transport.ts";
 import { UpstreamError } from "./errors.ts";
+import { listAllTools } from "./list-all-tools.ts";
+import { closeLink, type Link, openLink } from "./open-link.ts";
 import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS, type UpstreamSpec } from "./specs.ts";
 import { StderrTail } from "./stderr-tail.ts";
 import { isTransportFailure } from "./transport-failure.ts";
@@ -54,20 +54,11 @@ export interface CallToolOptions {
   onProgress?: (progress: Progress) => void;
 }
 
-/** One live link: replaced wholesale on reconnect, so stale callbacks can tell they are stale. */
-interface Live {
-  client: Client;
-  handle: TransportHandle;
-  protocolVersion?: string;
-}
-
 interface ToolsRefresh {
-  live: Live;
+  live: Link;
   again: boolean;
   promise: Promise<Tool[]>;
 }
-
-const MAX_TOOL_PAGES = 1000;
 
 /**
  * A supervised client connection to one upstream MCP server: connects with a timeout, keeps the tool list
@@ -77,8 +68,9 @@ const MAX_TOOL_PAGES = 1000;
 export class UpstreamConnection {
   readonly name: string;
   private _state: ConnectionState = "idle";
-  private live?: Live;
+  private live?: Link;
   private pending?: Promise<void>;
+  private pendingAbort?: AbortController;
   private closing?: Promise<void>;
   private retryTimer?: ReturnType<typeof setTimeout>;
   private retryAttempt = 0;
@@ -181,7 +173,8 @@ export class UpstreamConnection {
   async listTools(opts: { refresh?: boolean } = {}): Promise<Tool[]> {
     if (this.tools && !opts.refresh) return this.tools;
     await this.ensureConnected();
-    return this.refreshTools(this.live!);
+    if (!this.live) throw this.unavailable();
+    return this.refreshTools(this.live);
   }
 
   async callTool(
@@ -191,7 +184,8 @@ export class UpstreamConnection {
   ): Promise<CallToolResult> {
     if (opts.signal?.aborted) throw this.cancelled(name);
     await this.ensureConnected();
-    const live = this.live!;
+    const live = this.live;
+    if (!live) throw this.unavailable();
     const timeoutMs = opts.timeoutMs ?? this.spec.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
     // A per-call controller: the SDK adds an abort listener it never removes, so the caller's
     // long-lived signal is linked here and unlinked afterwards.
@@ -233,11 +227,12 @@ export class UpstreamConnection {
     if (this.closing) return this.closing;
     this._state = "closed";
     this.clearRetry();
+    this.pendingAbort?.abort();
     this.closing = (async () => {
       await this.pending?.catch(() => {});
       const live = this.live;
       this.live = undefined;
-      if (live) await this.dispose(live);
+      if (live) await closeLink(live);
       this.emitState();
     })();
     return this.closing;
@@ -270,62 +265,33 @@ export class UpstreamConnection {
   }
 
   /** Builds transport + client and runs `initialize`, all under the connect timeout. */
-  private async open(): Promise<Live> {
+  private open(): Promise<Link> {
     const timeoutMs = this.spec.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     this.stderr.clear();
-    let live: Live | undefined;
-    let abandoned = false;
-    const run = async (): Promise<Live> => {
-      const handle = await createTransport(this.spec, {
-        onStderr: (chunk) => this.stderr.push(chunk),
-        parentEnv: this.opts.parentEnv,
-      });
-      const client = new Client(this.opts.clientInfo ?? { name: "mcpkit", version: "0" }, {
-        capabilities: {},
-      });
-      live = { client, handle };
-      const current = live;
-      // The SDK hands the negotiated version only to transports that want it; record it for health().
-      const setVersion = handle.transport.setProtocolVersion?.bind(handle.transport);
-      handle.transport.setProtocolVersion = (v: string) => {
-        current.protocolVersion = v;
-        setVersion?.(v);
-      };
-      client.onclose = () => this.lost(current, this.exitReason(current));
-      client.onerror = (err) => this.log.debug("transport error", { error: errorMessage(err) });
-      client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
-        if (this.live === current) this.refreshTools(current).catch(() => {});
-      });
-      await client.connect(handle.transport, { timeout: timeoutMs });
-      if (abandoned) throw new Error("abandoned");
-      return current;
-    };
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        reject(
-          new UpstreamError(
-            this.name,
-            "timeout",
-            this.withStderr(`server '${this.name}' did not finish connecting within ${timeoutMs} ms`),
-          ),
-        );
-      }, timeoutMs);
+    this.pendingAbort = new AbortController();
+    return openLink(this.spec, {
+      timeoutMs,
+      signal: this.pendingAbort.signal,
+      clientInfo: this.opts.clientInfo ?? { name: "mcpkit", version: "0" },
+      parentEnv: this.opts.parentEnv,
+      onStderr: (chunk) => this.stderr.push(chunk),
+      onClose: (link) => this.lost(link, this.exitReason(link)),
+      onError: (err) => this.log.debug("transport error", { error: errorMessage(err) }),
+      onToolListChanged: (link) => {
+        if (this.live === link) this.refreshTools(link).catch(() => {});
+      },
+      timeoutError: () =>
+        new UpstreamError(
+          this.name,
+          "timeout",
+          this.withStderr(`server '${this.name}' did not finish connecting within ${timeoutMs} ms`),
+        ),
     });
-    try {
-      return await Promise.race([run(), timeout]);
-    } catch (err) {
-      abandoned = true;
-      if (live) await this.dispose(live);
-      throw err;
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
-  private adopt(live: Live): void {
+  private adopt(live: Link): void {
     if (this._state === "closed") {
-      void this.dispose(live);
+      void closeLink(live);
       throw this.unavailable();
     }
     if (this.everConnected) this.restarts++;
@@ -343,12 +309,12 @@ export class UpstreamConnection {
   }
 
   /** The link behind `live` is gone: fail over to the supervisor unless it was already replaced or we closed. */
-  private lost(live: Live, reason: string): void {
+  private lost(live: Link, reason: string): void {
     if (this.live !== live || this._state === "closed") return;
     this.live = undefined;
     this.lastError = redactor.redact(`connection lost (${reason})`);
     this.log.warn("connection lost; reconnecting", { reason: this.lastError });
-    void this.dispose(live);
+    void closeLink(live);
     this.scheduleRetry();
   }
 
@@ -370,25 +336,13 @@ export class UpstreamConnection {
     this.retryTimer = undefined;
   }
 
-  private async dispose(live: Live): Promise<void> {
-    try {
-      await live.client.close();
-    } catch {}
-    try {
-      await live.handle.transport.close();
-    } catch {}
-    try {
-      await live.handle.server?.close();
-    } catch {}
-  }
-
   // ---- tools -----------------------------------------------------------------------------------------
 
   /**
    * Re-reads the tool list for `live`. A request that arrives while a read is under way (a list_changed
    * during the fetch) makes that read go round once more instead of being lost.
    */
-  private refreshTools(live: Live): Promise<Tool[]> {
+  private refreshTools(live: Link): Promise<Tool[]> {
     const running = this.toolsRefresh;
     if (running?.live === live) {
       running.again = true;
@@ -399,7 +353,7 @@ export class UpstreamConnection {
       let tools: Tool[];
       do {
         entry.again = false;
-        tools = await this.fetchAllTools(live.client);
+        tools = await listAllTools(live.client, this.spec.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS);
       } while (entry.again && this.live === live);
       if (this.live !== live) return tools;
       const changed = JSON.stringify(tools) !== JSON.stringify(this.tools);
@@ -415,24 +369,6 @@ export class UpstreamConnection {
     return entry.promise;
   }
 
-  private async fetchAllTools(client: Client): Promise<Tool[]> {
-    const tools: Tool[] = [];
-    if (!client.getServerCapabilities()?.tools) return tools;
-    const seen = new Set<string>();
-    let cursor: string | undefined;
-    for (let page = 0; page < MAX_TOOL_PAGES; page++) {
-      const result = await client.listTools(cursor === undefined ? undefined : { cursor }, {
-        timeout: this.spec.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
-      });
-      tools.push(...result.tools);
-      cursor = result.nextCursor;
-      // A server that repeats a cursor would loop forever; stop at the first repeat.
-      if (!cursor || seen.has(cursor)) break;
-      seen.add(cursor);
-    }
-    return tools;
-  }
-
   // ---- messages --------------------------------------------------------------------------------------
 
   private setState(state: ConnectionState, always = false): void {
@@ -446,7 +382,7 @@ export class UpstreamConnection {
     for (const listener of this.stateListeners) listener(health);
   }
 
-  private exitReason(live: Live): string {
+  private exitReason(live: Link): string {
     const exit = (live.handle.transport as { exitDescription?: string }).exitDescription;
     return this.withStderr(exit ? `server process ${exit}` : "transport closed");
   }

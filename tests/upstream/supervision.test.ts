@@ -198,3 +198,29 @@ describe("a server behind a launcher (like npx)", () => {
     }
   });
 });
+
+describe("close while connecting", () => {
+  it("does not wait for the connect timeout and leaves nothing running", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mcpkit-closing-"));
+    const pidFile = join(dir, "pid");
+    const conn = new UpstreamConnection({
+      name: "slowstart",
+      transport: "stdio",
+      command: "node",
+      args: [
+        "-e",
+        "require('fs').writeFileSync(process.env.PID_FILE, String(process.pid)); setInterval(() => {}, 1000)",
+      ],
+      env: { PID_FILE: pidFile },
+      connectTimeoutMs: 120_000,
+    });
+    const connecting = conn.connect().catch((e) => e);
+    const pid = await waitFor(() => Number(readFileSync(pidFile, "utf8")));
+    // With a two-minute connect timeout, only an abandoned attempt lets this finish within the test timeout.
+    await conn.close();
+    expect(await connecting).toBeInstanceOf(Error);
+    expect(conn.state).toBe("closed");
+    await waitFor(() => !isAlive(pid));
+    rmSync(dir, { recursive: true, force: true });
+  });
+});

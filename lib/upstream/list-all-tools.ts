@@ -1,0 +1,23 @@
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import type { Tool } from "@modelcontextprotocol/sdk/types.js";
+
+const MAX_PAGES = 1000;
+
+/** Every tool the server offers, following `nextCursor`; no tools capability means no tools. */
+export async function listAllTools(client: Client, timeoutMs: number): Promise<Tool[]> {
+  const tools: Tool[] = [];
+  if (!client.getServerCapabilities()?.tools) return tools;
+  const seen = new Set<string>();
+  let cursor: string | undefined;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const result = await client.listTools(cursor === undefined ? undefined : { cursor }, {
+      timeout: timeoutMs,
+    });
+    tools.push(...result.tools);
+    cursor = result.nextCursor;
+    // A server that repeats a cursor would loop forever; stop at the first repeat.
+    if (!cursor || seen.has(cursor)) break;
+    seen.add(cursor);
+  }
+  return tools;
+}
