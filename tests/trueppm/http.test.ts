@@ -126,6 +126,18 @@ describe("Streamable HTTP: one HTTP client for the process, many sessions", () =
   }, 20_000);
 }, 20_000);
 
+describe("--transport sse", () => {
+  it("announces /sse and serves consecutive SSE sessions", async () => {
+    const server = await serve(["--transport", "sse", "--port", "0"]);
+    expect(server.url).toMatch(/\/sse$/);
+    for (let i = 0; i < 2; i++) {
+      const c = await connectHttp(server.url, { sse: true });
+      await useTools(c);
+      await c.close();
+    }
+  }, 20_000);
+});
+
 describe("bearer token on the network transports", () => {
   it("TRUEPPM_MCP_AUTH_TOKEN requires Authorization: Bearer", async () => {
     const server = await serve(["--transport", "http", "--port", "0"], { TRUEPPM_MCP_AUTH_TOKEN: BEARER });

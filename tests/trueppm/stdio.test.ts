@@ -372,6 +372,32 @@ describe("errors the agent sees", () => {
   }, 20_000);
 });
 
+describe("responses that are not the API's JSON", () => {
+  it("a login page instead of JSON, and a redirect (never followed)", async () => {
+    const rollup = `programs/${D.PROGRAM}/rollup/`;
+    fake.overrides.set(rollup, { status: 200, body: "<html>Sign in</html>" });
+    try {
+      const r = await call("get_program_health", { program_id: D.PROGRAM });
+      expect(textOf(r).split("\n")[0]).toBe(
+        `Error executing tool get_program_health: Unexpected response from ${rollup}: HTTP 200 — the body is not JSON.`,
+      );
+      fake.overrides.set(rollup, {
+        status: 302,
+        body: "",
+        headers: { location: "http://example.invalid/steal" },
+      });
+      const before = fake.requests.length;
+      const redirected = await call("get_program_health", { program_id: D.PROGRAM });
+      expect(textOf(redirected).split("\n")[0]).toBe(
+        `Error executing tool get_program_health: Unexpected response from ${rollup}: HTTP 302.`,
+      );
+      expect(fake.requests.length - before).toBe(1);
+    } finally {
+      fake.overrides.delete(rollup);
+    }
+  });
+});
+
 describe("read-only and secret-free", () => {
   it("only GET requests ever reached the backend, each with the bearer token and JSON accept", () => {
     expect(fake.requests.length).toBeGreaterThan(50);
