@@ -4,8 +4,29 @@ export const ptcCommand: ServerCommandSpec = {
   name: "ptc",
   aliases: ["ptc-mcp"],
   summary: "programmatic tool calling: one script, many downstream tool calls",
+  description:
+    "Connects to the MCP servers in PTC-MCP's config.yaml (and/or a Claude-style .mcp.json) and offers\n" +
+    "list_callable_tools, inspect_tool and execute_program: JavaScript/TypeScript programs run in a QuickJS\n" +
+    "sandbox (Python programs in a python3 child) and call the downstream tools as async functions.\n" +
+    "A missing config.yaml means defaults and no downstream servers.",
   defaultPort: 3345,
   authTokenEnv: ["PTC_MCP_AUTH_TOKEN"],
-  options: [],
-  examples: ["PTC_MCP_CONFIG=config.yaml mcpkit ptc"],
+  options: [
+    {
+      flags: "--config <path>",
+      description:
+        "PTC-MCP config.yaml (servers, tools.allow/block, execution limits); default ./config.yaml",
+      env: "PTC_MCP_CONFIG",
+    },
+    {
+      flags: "--mcp-config <path>",
+      description: "a Claude-style .mcp.json whose mcpServers are added as downstream servers",
+    },
+  ],
+  examples: [
+    "PTC_MCP_CONFIG=config.yaml mcpkit ptc",
+    "mcpkit ptc --mcp-config .mcp.json",
+    "mcpkit ptc --config config.yaml --transport http --port 3345",
+  ],
+  load: () => import("./index.ts"),
 };

@@ -1,0 +1,107 @@
+import { resolve } from "node:path";
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { ServerApp, ServerContext } from "../../core/app.ts";
+import { StartupError } from "../../core/errors.ts";
+import { registerSpecSecrets, UpstreamPool } from "../../upstream/index.ts";
+import { collisionMessage, ToolCatalog } from "./catalog.ts";
+import { DEFAULT_LIMITS, loadPtcConfig } from "./config.ts";
+import { PythonEngine } from "./engine/python-runner.ts";
+import { QuickJSEngine } from "./engine/quickjs-runner.ts";
+import { ToolFilter } from "./naming.ts";
+import { ProgramRunner } from "./program-runner.ts";
+import { createPtcServer } from "./server.ts";
+import type { ExecutionLimits, ToolSource } from "./types.ts";
+import { PoolToolSource } from "./upstream-source.ts";
+
+export type { DownstreamTool, ExecutionLimits, ServerState, ToolSource } from "./types.ts";
+
+export interface PtcAppOptions {
+  source: ToolSource;
+  limits?: Partial<ExecutionLimits>;
+  allow?: string[];
+  block?: string[];
+  version?: string;
+  /** Runs when the app closes (e.g. closing the upstream pool behind `source`). */
+  onClose?: () => Promise<void>;
+}
+
+/**
+ * ptc over any ToolSource: what `start` builds from config, and what the gateway can mount in-process with
+ * its own tool caller (`createPtcApp({source})` → `createServer()` per session).
+ */
+export function createPtcApp(
+  opts: PtcAppOptions,
+): ServerApp & { catalog: ToolCatalog; runner: ProgramRunner } {
+  const limits = { ...DEFAULT_LIMITS, ...opts.limits };
+  const catalog = new ToolCatalog(opts.source, new ToolFilter({ allow: opts.allow, block: opts.block }));
+  const js = new QuickJSEngine();
+  void js.warm().catch(() => {});
+  const runner = new ProgramRunner(catalog, limits, js, new PythonEngine(limits.python, limits.sandbox));
+  const servers = new Set<McpServer>();
+  let closed = false;
+  return {
+    catalog,
+    runner,
+    createServer() {
+      const server = createPtcServer(catalog, runner, opts.version ?? "0.0.0");
+      servers.add(server);
+      // Tell connected clients when downstream tools come and go (reconnects, list_changed).
+      const off = opts.source.onToolsChanged?.(() => {
+        if (server.isConnected()) server.sendToolListChanged();
+      });
+      const prior = server.server.onclose;
+      server.server.onclose = () => {
+        off?.();
+        servers.delete(server);
+        prior?.();
+      };
+      return server;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.allSettled([...servers].map((s) => s.close()));
+      await opts.onClose?.();
+    },
+  };
+}
+
+export async function start(ctx: ServerContext): Promise<ServerApp> {
+  const configPath = resolve(String(ctx.options.config ?? ctx.env.PTC_MCP_CONFIG ?? "config.yaml"));
+  const mcpConfig = ctx.options.mcpConfig ? resolve(String(ctx.options.mcpConfig)) : undefined;
+  const config = loadPtcConfig({
+    configPath,
+    ...(mcpConfig ? { mcpConfigPath: mcpConfig } : {}),
+    env: ctx.env,
+  });
+  for (const spec of config.servers) registerSpecSecrets(spec);
+  ctx.log.info(`config: ${config.source}; ${config.servers.length} downstream server(s)`);
+
+  const pool = new UpstreamPool(config.servers, {
+    log: ctx.log,
+    clientInfo: { name: "mcpkit-ptc", version: ctx.version },
+    parentEnv: ctx.env,
+  });
+  const source = new PoolToolSource(pool);
+  await source.start();
+  const app = createPtcApp({
+    source,
+    limits: config.limits,
+    ...(config.allow ? { allow: config.allow } : {}),
+    ...(config.block ? { block: config.block } : {}),
+    version: ctx.version,
+    onClose: () => pool.closeAll(),
+  });
+  const collision = app.catalog.collisions()[0];
+  if (collision) {
+    await pool.closeAll();
+    throw new StartupError(collisionMessage(collision), 2);
+  }
+  for (const s of app.catalog.servers()) {
+    if (!s.connected)
+      ctx.log.warn(
+        `server '${s.name}' is not available (${s.error ?? "connecting"}); retrying in the background`,
+      );
+  }
+  return app;
+}

@@ -1,0 +1,66 @@
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { z } from "zod";
+import type { ProgramRunner } from "../program-runner.ts";
+
+const DESCRIPTION = `Runs a program that calls the tools listed by list_callable_tools and returns only what it prints (and its result). Use it when a task needs 3+ tool calls, loops, filtering, aggregation or conditional logic; for a single call, call the tool directly. Intermediate tool results stay inside the program.
+
+JavaScript (default) or TypeScript runs in a QuickJS sandbox: no filesystem, network, process or environment. Tools are async functions taking one object: \`const r = await mcp__server__tool({ key: "value" })\` (also \`tools["mcp__server__tool"](...)\`); run calls concurrently with \`await Promise.all([...])\`. Results are parsed JSON (server notes under \`_notes\`); a failed call throws \`ToolError\` (catchable). Use \`console.log()\` for output; \`emit(value)\`, \`return value\` or the last expression becomes the result. Helpers: \`list_callable_tools(query?)\`, \`inspect_tool(name)\`, \`server_status()\`, \`sleep(ms)\`.
+
+Python (language: "python") runs in a separate python3 process with keyword arguments: \`r = await mcp__server__tool(key="value")\`, \`asyncio.gather\`, \`print()\`, \`emit()\`, \`ToolError\`.
+
+Limits: a deadline for the whole program, a per-call timeout, a call budget, memory and output caps; each reports its own error.`;
+
+export function registerExecuteProgram(server: McpServer, runner: ProgramRunner): void {
+  server.registerTool(
+    "execute_program",
+    {
+      title: "Execute a program that calls tools",
+      description: DESCRIPTION,
+      inputSchema: z
+        .object({
+          code: z
+            .string()
+            .describe(
+              "The program. MCP tools are available as async functions using their namespaced names (e.g., mcp__financial_data__query_financials). Use `await` for all tool calls. Use console.log() (JavaScript) or print() (Python) to produce output.",
+            ),
+          language: z
+            .enum(["javascript", "typescript", "python"])
+            .optional()
+            .describe("javascript (default), typescript (types are stripped, not checked) or python"),
+          timeout_seconds: z
+            .number()
+            .positive()
+            .optional()
+            .describe("Deadline for the whole program; capped by the server's execution.timeout_seconds"),
+        })
+        .strict(),
+      outputSchema: z.object({
+        ok: z.boolean(),
+        output: z.string(),
+        result: z.unknown(),
+        error: z.string().nullable(),
+        error_kind: z.string().nullable(),
+        output_truncated: z.boolean(),
+        result_truncated: z.boolean(),
+        tool_calls: z.array(
+          z.object({
+            tool: z.string(),
+            args: z.string(),
+            ok: z.boolean(),
+            ms: z.number(),
+            error: z.string().optional(),
+          }),
+        ),
+        duration_ms: z.number(),
+      }),
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+    },
+    async ({ code, language, timeout_seconds }, extra) =>
+      runner.execute({
+        code,
+        ...(language ? { language } : {}),
+        ...(timeout_seconds ? { timeoutSeconds: timeout_seconds } : {}),
+        signal: extra.signal,
+      }),
+  );
+}
