@@ -122,6 +122,18 @@ describe("mcpkit ptm relays backend errors as actionable tool errors", () => {
     });
     await call("list_providers");
     await call("get_prompt", { prompt_id: "team.summarizer" });
+    rig.backend.fail({
+      path: "/prompts/team.summarizer",
+      status: 403,
+      body: { detail: `no ${token}` },
+      times: 1,
+    });
+    const resourceError = await rig.session.client
+      .readResource({ uri: "ptm://prompts/team.summarizer" })
+      .catch((e: Error) => e);
+    expect(resourceError).toBeInstanceOf(Error);
+    outputs.push(String((resourceError as Error).message));
+    expect((resourceError as Error).message).toContain("Permission denied.");
     const all = `${outputs.join("\n")}\n${rig.session.stderr()}`;
     expect(rig.session.stderr()).toContain("debug"); // PTM_MCP_LOG_LEVEL=DEBUG took effect
     expect(all).not.toContain(token);

@@ -238,3 +238,14 @@ describe("ptm helpers", () => {
     expect(detectChallenge(401, h({}), "{}", true)).toBeUndefined();
   });
 });
+
+describe("ptm README", () => {
+  it("documents every tool, resource and environment variable the code knows", async () => {
+    const { readFileSync } = await import("node:fs");
+    const readme = readFileSync(new URL("../../lib/servers/ptm/README.md", import.meta.url), "utf8");
+    for (const t of TOOLS) expect(readme, t.name).toContain(`\`${t.name}\``);
+    for (const r of RESOURCES) expect(readme, r.uriTemplate).toContain(r.uriTemplate);
+    const config = readFileSync(new URL("../../lib/servers/ptm/config.ts", import.meta.url), "utf8");
+    for (const [, name] of config.matchAll(/"((?:PTM|CF)_[A-Z_]+)"/g)) expect(readme, name).toContain(name!);
+  });
+});

@@ -5,13 +5,9 @@ export const ptmCommand: ServerCommandSpec = {
   aliases: ["ptm-mcp"],
   summary: "Prompt Test Manager connector (24 tools, read-only by default)",
   description: [
-    "Environment: PTM_API_BASE_URL and PTM_API_TOKEN (required); PTM_MCP_READ_ONLY (default true;",
-    "false unlocks the 11 write tools); PTM_MCP_TIMEOUT_SECONDS (1-600, default 30); PTM_MCP_LOG_LEVEL;",
-    "CF_ACCESS_CLIENT_ID + CF_ACCESS_CLIENT_SECRET or CF_ACCESS_JWT for Cloudflare Access;",
-    "PTM_CF_AUTO_DISCOVER (default true: ask cloudflared for a token on a challenge).",
-    "Start-up checks /healthz, /auth/me and /meta before serving. Exit codes: 0 clean, 1 error,",
-    "2 backend unreachable (or bad --tools), 3 token rejected, 4 backend older than 1.9.0, 130 interrupted.",
-  ].join("\n"),
+    "Needs PTM_API_BASE_URL and PTM_API_TOKEN. PTM_MCP_READ_ONLY (default true) refuses the 11 write tools; set it to false to unlock them. Also read: PTM_MCP_TIMEOUT_SECONDS (1-600, default 30), PTM_MCP_LOG_LEVEL, CF_ACCESS_CLIENT_ID + CF_ACCESS_CLIENT_SECRET or CF_ACCESS_JWT (Cloudflare Access), PTM_CF_AUTO_DISCOVER (default true: ask cloudflared for a token on a challenge), PTM_MCP_MAX_ROWS (list row cap, default 500).",
+    "Start-up checks /healthz (retrying for 31 s), /auth/me and /meta before serving. Exit codes: 0 clean, 1 error or bad environment, 2 backend unreachable or unknown --tools name, 3 token rejected, 4 backend older than 1.9.0, 130 interrupted.",
+  ].join("\n\n"),
   defaultPort: 3347,
   authTokenEnv: ["PTM_MCP_AUTH_TOKEN"],
   options: [
