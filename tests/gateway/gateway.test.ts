@@ -39,7 +39,8 @@ const config = {
   },
 };
 const policyPath = join(s.dir, "policy.yaml");
-const logLines = (path: string) => (existsSync(path) ? readFileSync(path, "utf8").split("\n").filter(Boolean) : []);
+const logLines = (path: string) =>
+  existsSync(path) ? readFileSync(path, "utf8").split("\n").filter(Boolean) : [];
 
 let gw: StdioSession;
 
@@ -105,7 +106,10 @@ describe("gateway over stdio", () => {
     expect(card).not.toHaveProperty("input_schema");
     const sum = await call(gw.client, "catalog_search", { query: "add two numbers" });
     expect(sum.data.results[0].tool_id).toBe("everything::get-sum");
-    const low = await call(gw.client, "catalog_search", { filters: { server: "everything", risk_max: "low" }, limit: 2 });
+    const low = await call(gw.client, "catalog_search", {
+      filters: { server: "everything", risk_max: "low" },
+      limit: 2,
+    });
     expect(low.data.results).toHaveLength(2);
     expect(low.data.truncated).toBe(true);
     for (const c of low.data.results) expect(c.risk_hint).toBe("low");
@@ -116,7 +120,10 @@ describe("gateway over stdio", () => {
     const r = await call(gw.client, "describe", { tool_id: "faulty::strict_args" });
     expect(r.isError).toBe(false);
     expect(r.data.input_schema.properties.count.type).toBe("integer");
-    expect(r.data.invoke_template.arguments).toEqual({ count: "<required: integer>", mode: "<required: string>" });
+    expect(r.data.invoke_template.arguments).toEqual({
+      count: "<required: integer>",
+      mode: "<required: string>",
+    });
     expect(logLines(faultyLog).filter((l) => l.startsWith("start"))).toHaveLength(1);
     const missing = await call(gw.client, "describe", { tool_id: "faulty::no_such_tool" });
     expect(missing.isError).toBe(true);
@@ -143,21 +150,33 @@ describe("gateway over stdio", () => {
   });
 
   it("rejects invalid arguments before the downstream is called", async () => {
-    const bad = await call(gw.client, "invoke", { tool_id: "faulty::strict_args", arguments: { count: 0, mode: "warp" } });
+    const bad = await call(gw.client, "invoke", {
+      tool_id: "faulty::strict_args",
+      arguments: { count: 0, mode: "warp" },
+    });
     expect(bad.isError).toBe(true);
     expect(bad.data.code).toBe("invalid_arguments");
     expect(bad.text).toContain("$.count: must be >= 1");
     expect(bad.text).toContain("$.mode: must be one of");
-    const missing = await call(gw.client, "invoke", { tool_id: "faulty::strict_args", arguments: { count: 2 } });
+    const missing = await call(gw.client, "invoke", {
+      tool_id: "faulty::strict_args",
+      arguments: { count: 2 },
+    });
     expect(missing.text).toContain('missing required property "mode"');
     expect(logLines(faultyLog).some((l) => l.startsWith("strict_args"))).toBe(false);
-    const good = await call(gw.client, "invoke", { tool_id: "faulty::strict_args", arguments: { count: 2, mode: "fast" } });
+    const good = await call(gw.client, "invoke", {
+      tool_id: "faulty::strict_args",
+      arguments: { count: 2, mode: "fast" },
+    });
     expect(good.text).toBe("ok 2 fast");
     expect(logLines(faultyLog)).toContain("strict_args 2 fast");
   });
 
   it("applies the policy to search, describe and invoke", async () => {
-    const search = await call(gw.client, "catalog_search", { query: "delete", filters: { server: "faulty" } });
+    const search = await call(gw.client, "catalog_search", {
+      query: "delete",
+      filters: { server: "faulty" },
+    });
     expect(search.data.results.map((c: any) => c.tool_id)).not.toContain("faulty::delete_everything");
     for (const verb of ["describe", "invoke"]) {
       const r = await call(gw.client, verb, { tool_id: "faulty::delete_everything" });
@@ -167,7 +186,10 @@ describe("gateway over stdio", () => {
   });
 
   it("caps flooding output and redacts secrets (built-in and policy patterns)", async () => {
-    const flood = await call(gw.client, "invoke", { tool_id: "faulty::flood_output", arguments: { bytes: 200_000 } });
+    const flood = await call(gw.client, "invoke", {
+      tool_id: "faulty::flood_output",
+      arguments: { bytes: 200_000 },
+    });
     expect(flood.data.truncated).toBe(true);
     expect(flood.data.raw_bytes).toBeGreaterThan(200_000);
     expect(flood.text.length).toBeLessThan(2_300);
@@ -184,7 +206,10 @@ describe("gateway over stdio", () => {
     const crash = await call(gw.client, "invoke", { tool_id: "faulty::crash_now" });
     expect(crash.isError).toBe(true);
     expect(crash.text).toMatch(/faulty/);
-    const next = await call(gw.client, "invoke", { tool_id: "faulty::echo_text", arguments: { text: "again" } });
+    const next = await call(gw.client, "invoke", {
+      tool_id: "faulty::echo_text",
+      arguments: { text: "again" },
+    });
     expect(next.isError).toBe(false);
     expect(next.text).toBe("echo: again");
     expect(logLines(faultyLog).filter((l) => l.startsWith("start")).length).toBeGreaterThanOrEqual(2);
@@ -192,7 +217,10 @@ describe("gateway over stdio", () => {
 
   it("times out a hanging call and the cancellation reaches the downstream", async () => {
     const before = logLines(faultyLog).filter((l) => l === "cancelled").length;
-    const r = await call(gw.client, "invoke", { tool_id: "faulty::hang_forever", options: { timeout_ms: 1000 } });
+    const r = await call(gw.client, "invoke", {
+      tool_id: "faulty::hang_forever",
+      options: { timeout_ms: 1000 },
+    });
     expect(r.isError).toBe(true);
     expect(r.data.code).toBe("timeout");
     expect(r.text).toContain("1000 ms");
@@ -203,7 +231,10 @@ describe("gateway over stdio", () => {
   it("lists in-flight calls and cancels one (refusing a healthy call without force)", async () => {
     const before = logLines(faultyLog).filter((l) => l === "cancelled").length;
     const hangs = logLines(faultyLog).filter((l) => l === "hang").length;
-    const inflight = call(gw.client, "invoke", { tool_id: "faulty::hang_forever", options: { timeout_ms: 60_000 } });
+    const inflight = call(gw.client, "invoke", {
+      tool_id: "faulty::hang_forever",
+      options: { timeout_ms: 60_000 },
+    });
     // Cancel only once the request has reached the server; before that there is nothing to notify.
     await waitFor(() => logLines(faultyLog).filter((l) => l === "hang").length > hangs);
     const pending = await waitFor(async () => {
@@ -253,7 +284,9 @@ describe("gateway over stdio", () => {
   });
 
   it("refresh is diff-based: removed and added servers change, others keep running", async () => {
-    const pidBefore = (await call(gw.client, "health")).data.servers.find((x: any) => x.name === "everything");
+    const pidBefore = (await call(gw.client, "health")).data.servers.find(
+      (x: any) => x.name === "everything",
+    );
     const next = structuredClone(config) as any;
     delete next.mcpServers.memory;
     next.mcpServers.echo2 = { command: "node", args: [FAULTY] };
@@ -275,7 +308,9 @@ describe("offline discovery", () => {
   it("include_offline finds cached tools of servers that are not running", async () => {
     await gw.close();
     const cfg2 = writeJson(join(s.dir, "offline.mcp.json"), {
-      mcpServers: { faulty: { command: "node", args: [FAULTY], env: { FAULTY_LOG: join(s.dir, "offline.log") } } },
+      mcpServers: {
+        faulty: { command: "node", args: [FAULTY], env: { FAULTY_LOG: join(s.dir, "offline.log") } },
+      },
     });
     const g2 = await gateway(["--config", cfg2], s.env(), s.dir);
     try {
@@ -285,7 +320,10 @@ describe("offline discovery", () => {
       const card = offline.data.results.find((c: any) => c.tool_id === "faulty::echo_text");
       expect(card?.availability).toBe("offline");
       expect(logLines(join(s.dir, "offline.log"))).toEqual([]);
-      const cands = await call(g2.client, "catalog_search", { query: "browser screenshot", include_offline: true });
+      const cands = await call(g2.client, "catalog_search", {
+        query: "browser screenshot",
+        include_offline: true,
+      });
       expect(cands.data.manifest_candidates.map((c: any) => c.name)).toContain("playwright");
     } finally {
       await g2.close();

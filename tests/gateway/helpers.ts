@@ -9,7 +9,12 @@ export const EVERYTHING = resolve(ROOT, "node_modules/@modelcontextprotocol/serv
 export const MEMORY = resolve(ROOT, "node_modules/@modelcontextprotocol/server-memory/dist/index.js");
 
 /** A scratch directory with its own HOME and cache, so discovery never reads the real home. */
-export function scratch(): { dir: string; home: string; cache: string; env: (extra?: Record<string, string>) => Record<string, string> } {
+export function scratch(): {
+  dir: string;
+  home: string;
+  cache: string;
+  env: (extra?: Record<string, string>) => Record<string, string>;
+} {
   const dir = mkdtempSync(join(tmpdir(), "mcpkit-gw-"));
   const home = join(dir, "home");
   const cache = join(dir, "cache");
@@ -56,6 +61,10 @@ export async function call(
   };
 }
 
-export async function gateway(args: string[], env: Record<string, string>, cwd: string): Promise<StdioSession> {
+export async function gateway(
+  args: string[],
+  env: Record<string, string>,
+  cwd: string,
+): Promise<StdioSession> {
   return connectStdio(["gateway", ...args], { env, cwd });
 }
