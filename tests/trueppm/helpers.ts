@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import * as D from "../fixtures/trueppm/data.ts";
 import { FakeTrueppm, type TokenPolicy } from "../fixtures/trueppm/fake-backend.ts";
 import { baseEnv, mcpkitCommand, ROOT } from "../helpers/mcpkit.ts";
 
@@ -59,3 +60,25 @@ export function textOf(result: unknown): string {
   const content = (result as { content?: { type: string; text?: string }[] }).content ?? [];
   return content[0]?.text ?? "";
 }
+
+/** One successful call of each of the 18 tools against the fake backend's data. */
+export const ONE_CALL_EACH: [string, Record<string, unknown>][] = [
+  ["list_projects", {}],
+  ["get_project", { project_id: D.P_ALPHA }],
+  ["list_tasks", { project_id: D.P_ALPHA, is_critical: true }],
+  ["get_task", { task_id: D.T_FLOAT }],
+  ["get_board_state", { project_id: D.P_ALPHA }],
+  ["get_schedule_summary", { project_id: D.P_ALPHA }],
+  ["list_risks", { project_id: D.P_ALPHA }],
+  ["get_monte_carlo_forecast", { project_id: D.P_ALPHA }],
+  ["whatif", { project_id: D.P_ALPHA, task_id: D.T_CRITICAL, duration_delta: 2 }],
+  ["get_schedule_derivation", { project_id: D.P_ALPHA, task_id: D.T_FLOAT, quantity: "total_float" }],
+  ["get_release_forecast", { project_id: D.P_ALPHA }],
+  ["list_sprints", { project_id: D.P_ALPHA }],
+  ["get_sprint", { sprint_id: D.SPRINT }],
+  ["list_my_work", {}],
+  ["list_programs", {}],
+  ["get_program_health", { program_id: D.PROGRAM }],
+  ["list_program_backlog", { program_id: D.PROGRAM }],
+  ["whoami", {}],
+];

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as D from "../fixtures/trueppm/data.ts";
 import type { FakeTrueppm } from "../fixtures/trueppm/fake-backend.ts";
 import { connectHttp, type HttpProcess, ROOT, startHttp } from "../helpers/mcpkit.ts";
-import { makeToken, runToExit, startFake, textOf, trueppmEnv } from "./helpers.ts";
+import { makeToken, ONE_CALL_EACH, runToExit, startFake, textOf, trueppmEnv } from "./helpers.ts";
 
 const TOKEN = makeToken("http");
 const BEARER = "mcp-bearer-canary-7f3a9c2e";
@@ -78,6 +78,7 @@ function postWithHost(origin: string, host: string, headers: Record<string, stri
 
 describe("Streamable HTTP: one HTTP client for the process, many sessions", () => {
   let server: HttpProcess;
+  let whoamiCalls = 0;
   beforeAll(async () => {
     server = await serve(["--transport", "http", "--port", "0"]);
   }, 20_000);
@@ -104,6 +105,26 @@ describe("Streamable HTTP: one HTTP client for the process, many sessions", () =
     await Promise.all(clients.slice(3).map((c) => c.close()));
   }, 20_000);
 
+  it("every tool answers over HTTP in concurrent sessions, and no result carries the token", async () => {
+    const clients = await Promise.all(Array.from({ length: 4 }, () => connectHttp(server.url)));
+    const texts = await Promise.all(
+      clients.map(async (c) => {
+        const out: string[] = [];
+        for (const [name, args] of ONE_CALL_EACH) {
+          if (name === "whoami") whoamiCalls++;
+          const r = (await c.callTool({ name, arguments: args })) as any;
+          expect(r.isError, `${name}: ${textOf(r)}`).toBeFalsy();
+          expect(r.structuredContent, name).toBeTypeOf("object");
+          out.push(JSON.stringify(r));
+        }
+        return out;
+      }),
+    );
+    await Promise.all(clients.map((c) => c.close()));
+    expect(new Set(texts.map((t) => t.length)).size).toBe(1);
+    expect(texts.flat().join("\n")).not.toContain(TOKEN);
+  }, 20_000);
+
   it("legacy SSE sessions share the same client", async () => {
     for (let i = 0; i < 2; i++) {
       const c = await connectHttp(`${server.origin}/sse`, { sse: true });
@@ -113,7 +134,8 @@ describe("Streamable HTTP: one HTTP client for the process, many sessions", () =
   }, 20_000);
 
   it("checked the token once at boot, not per session", () => {
-    expect(fake.requestsTo("auth/me/")).toHaveLength(1);
+    // One boot check; every other auth/me/ request is a whoami tool call.
+    expect(fake.requestsTo("auth/me/")).toHaveLength(1 + whoamiCalls);
     expect(server.stderr()).not.toContain(TOKEN);
   });
 
