@@ -3,7 +3,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { UpstreamConnection, UpstreamError, type UpstreamSpec } from "../../lib/upstream/index.ts";
-import { EVERYTHING, firstText, MEMORY, type NetworkServer, startEverything, waitFor } from "./helpers.ts";
+import {
+  EVERYTHING,
+  firstText,
+  MEMORY,
+  type NetworkServer,
+  SLOW,
+  startEverything,
+  waitFor,
+} from "./helpers.ts";
 
 /** Connects, checks tools/list and one call, and closes: the same contract over every transport. */
 async function roundTrip(spec: UpstreamSpec): Promise<UpstreamConnection> {
@@ -27,38 +35,50 @@ describe("server-everything over stdio", () => {
 
   beforeAll(() => {
     process.env.SECRET_CANARY = canary;
-  });
+  }, SLOW);
   afterAll(async () => {
     delete process.env.SECRET_CANARY;
     await conn?.close();
   });
 
-  it("lists and calls tools", async () => {
-    conn = await roundTrip({
-      name: "everything",
-      transport: "stdio",
-      command: "node",
-      args: [EVERYTHING, "stdio"],
-      env: { MY_SETTING: "from-spec" },
-    });
-  });
+  it(
+    "lists and calls tools",
+    async () => {
+      conn = await roundTrip({
+        name: "everything",
+        transport: "stdio",
+        command: "node",
+        args: [EVERYTHING, "stdio"],
+        env: { MY_SETTING: "from-spec" },
+      });
+    },
+    SLOW,
+  );
 
-  it("the child sees its own env and the safe base, never the parent's secrets", async () => {
-    const env = JSON.parse(firstText(await conn.callTool("get-env"))) as Record<string, string>;
-    expect(process.env.SECRET_CANARY).toBe(canary);
-    expect(env.SECRET_CANARY).toBeUndefined();
-    expect(JSON.stringify(env)).not.toContain(canary);
-    expect(env.MY_SETTING).toBe("from-spec");
-    expect(env.PATH).toBe(process.env.PATH);
-  });
+  it(
+    "the child sees its own env and the safe base, never the parent's secrets",
+    async () => {
+      const env = JSON.parse(firstText(await conn.callTool("get-env"))) as Record<string, string>;
+      expect(process.env.SECRET_CANARY).toBe(canary);
+      expect(env.SECRET_CANARY).toBeUndefined();
+      expect(JSON.stringify(env)).not.toContain(canary);
+      expect(env.MY_SETTING).toBe("from-spec");
+      expect(env.PATH).toBe(process.env.PATH);
+    },
+    SLOW,
+  );
 
-  it("a tool that does not exist is a protocol-level answer, not a lost connection", async () => {
-    // The SDK server answers an unknown tool with an isError result.
-    const result = await conn.callTool("no-such-tool");
-    expect(result.isError).toBe(true);
-    expect(firstText(result)).toContain("no-such-tool");
-    expect(conn.state).toBe("connected");
-  });
+  it(
+    "a tool that does not exist is a protocol-level answer, not a lost connection",
+    async () => {
+      // The SDK server answers an unknown tool with an isError result.
+      const result = await conn.callTool("no-such-tool");
+      expect(result.isError).toBe(true);
+      expect(firstText(result)).toContain("no-such-tool");
+      expect(conn.state).toBe("connected");
+    },
+    SLOW,
+  );
 });
 
 describe("server-everything over Streamable HTTP", () => {
@@ -69,27 +89,35 @@ describe("server-everything over Streamable HTTP", () => {
     await server?.stop();
   });
 
-  it("lists and calls tools", async () => {
-    server = await startEverything("streamableHttp");
-    conn = await roundTrip({
-      name: "everything-http",
-      transport: "http",
-      url: `http://127.0.0.1:${server.port}/mcp`,
-      headers: { "X-Test": "1" },
-    });
-  });
+  it(
+    "lists and calls tools",
+    async () => {
+      server = await startEverything("streamableHttp");
+      conn = await roundTrip({
+        name: "everything-http",
+        transport: "http",
+        url: `http://127.0.0.1:${server.port}/mcp`,
+        headers: { "X-Test": "1" },
+      });
+    },
+    SLOW,
+  );
 
-  it("when the server goes away, calls fail naming it; when it is back, the supervisor reconnects", async () => {
-    await server.stop();
-    const err = await conn.callTool("echo", { message: "x" }).catch((e) => e);
-    expect(err).toBeInstanceOf(UpstreamError);
-    expect(err.message).toContain("'everything-http'");
-    await waitFor(() => conn.state === "reconnecting");
-    server = await startEverything("streamableHttp", server.port);
-    await waitFor(() => conn.state === "connected");
-    expect(firstText(await conn.callTool("echo", { message: "back" }))).toBe("Echo: back");
-    expect(conn.health().restarts).toBe(1);
-  });
+  it(
+    "when the server goes away, calls fail naming it; when it is back, the supervisor reconnects",
+    async () => {
+      await server.stop();
+      const err = await conn.callTool("echo", { message: "x" }).catch((e) => e);
+      expect(err).toBeInstanceOf(UpstreamError);
+      expect(err.message).toContain("'everything-http'");
+      await waitFor(() => conn.state === "reconnecting");
+      server = await startEverything("streamableHttp", server.port);
+      await waitFor(() => conn.state === "connected");
+      expect(firstText(await conn.callTool("echo", { message: "back" }))).toBe("Echo: back");
+      expect(conn.health().restarts).toBe(1);
+    },
+    SLOW,
+  );
 });
 
 describe("server-everything over legacy SSE", () => {
@@ -97,45 +125,53 @@ describe("server-everything over legacy SSE", () => {
   let conn: UpstreamConnection;
   beforeAll(async () => {
     server = await startEverything("sse");
-  });
+  }, SLOW);
   afterAll(async () => {
     await conn?.close();
     await server?.stop();
   });
 
-  it("lists and calls tools", async () => {
-    conn = await roundTrip({
-      name: "everything-sse",
-      transport: "sse",
-      url: `http://127.0.0.1:${server.port}/sse`,
-      headers: {},
-    });
-  });
+  it(
+    "lists and calls tools",
+    async () => {
+      conn = await roundTrip({
+        name: "everything-sse",
+        transport: "sse",
+        url: `http://127.0.0.1:${server.port}/sse`,
+        headers: {},
+      });
+    },
+    SLOW,
+  );
 });
 
 describe("server-memory over stdio", () => {
   const dir = mkdtempSync(join(tmpdir(), "mcpkit-memory-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("creates and reads back an entity", async () => {
-    const conn = new UpstreamConnection({
-      name: "memory",
-      transport: "stdio",
-      command: "node",
-      args: [MEMORY],
-      env: { MEMORY_FILE_PATH: join(dir, "memory.jsonl") },
-    });
-    try {
-      await conn.connect();
-      const names = (await conn.listTools()).map((t) => t.name);
-      expect(names).toEqual(expect.arrayContaining(["create_entities", "read_graph", "search_nodes"]));
-      await conn.callTool("create_entities", {
-        entities: [{ name: "mcpkit", entityType: "project", observations: ["five servers"] }],
+  it(
+    "creates and reads back an entity",
+    async () => {
+      const conn = new UpstreamConnection({
+        name: "memory",
+        transport: "stdio",
+        command: "node",
+        args: [MEMORY],
+        env: { MEMORY_FILE_PATH: join(dir, "memory.jsonl") },
       });
-      const graph = await conn.callTool("read_graph");
-      expect(JSON.stringify(graph)).toContain("five servers");
-    } finally {
-      await conn.close();
-    }
-  });
+      try {
+        await conn.connect();
+        const names = (await conn.listTools()).map((t) => t.name);
+        expect(names).toEqual(expect.arrayContaining(["create_entities", "read_graph", "search_nodes"]));
+        await conn.callTool("create_entities", {
+          entities: [{ name: "mcpkit", entityType: "project", observations: ["five servers"] }],
+        });
+        const graph = await conn.callTool("read_graph");
+        expect(JSON.stringify(graph)).toContain("five servers");
+      } finally {
+        await conn.close();
+      }
+    },
+    SLOW,
+  );
 });

@@ -8,6 +8,9 @@ export const MEMORY = resolve(ROOT, "node_modules/@modelcontextprotocol/server-m
 export const FLAKY = resolve(ROOT, "tests/fixtures/upstream/flaky-server.mjs");
 export const LAUNCHER = resolve(ROOT, "tests/fixtures/upstream/launcher.mjs");
 
+/** Per-test timeout for tests that start several processes (bun test defaults to 5 s). */
+export const SLOW = 20_000;
+
 /** Polls until `check` returns something truthy; conditions, not clocks. */
 export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 15_000, stepMs = 20): Promise<T> {
   const end = Date.now() + timeoutMs;
