@@ -1,8 +1,10 @@
 import { Command, Option } from "commander";
 import type { ServerCommandSpec } from "../core/command-spec.ts";
+import { clientCommands } from "./client/command.ts";
 import { SERVER_COMMANDS } from "./commands.ts";
 import { commonServerOptions } from "./common-options.ts";
 import { runServer } from "./run-server.ts";
+import { setupCommands } from "./setup/command.ts";
 import { VERSION } from "./version.ts";
 
 /** Turns commander's multi-line messages into the one line (plus hint) we promise. */
@@ -54,6 +56,12 @@ export function buildProgram(commands: readonly ServerCommandSpec[] = SERVER_COM
   program.exitOverride();
   for (const spec of commands) {
     const cmd = serverCommand(spec);
+    cmd.copyInheritedSettings(program);
+    program.addCommand(cmd);
+  }
+  // Non-server commands: flags here, code loaded by each action on demand.
+  for (const cmd of [...clientCommands(commands), ...setupCommands(commands)]) {
+    cmd.helpGroup("Setup and tools:");
     cmd.copyInheritedSettings(program);
     program.addCommand(cmd);
   }
