@@ -35,6 +35,7 @@ const config = {
     memory: { command: "node", args: [MEMORY], env: { MEMORY_FILE_PATH: join(s.dir, "memory.jsonl") } },
     faulty: { command: "node", args: [FAULTY], env: { FAULTY_LOG: faultyLog } },
     shared: { command: "node", args: [FAULTY], env: { FAULTY_LOG: sharedLog } },
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a config placeholder, expanded by the gateway
     keyed: { command: "node", args: [FAULTY], env: { API_TOKEN: "${FAKE_SERVICE_TOKEN}" } },
   },
 };
@@ -84,11 +85,11 @@ describe("gateway over stdio", () => {
   });
 
   it("starts eager servers in the background and reports states and missing keys", async () => {
-    const h = await waitFor(async () => {
+    const h = (await waitFor(async () => {
       const r = await call(gw.client, "health");
       const row = r.data.servers.find((x: any) => x.name === "everything");
       return row?.state === "started" && row.tool_count > 0 ? r : undefined;
-    }, 20_000);
+    }, 20_000))!;
     const rows = Object.fromEntries(h.data.servers.map((x: any) => [x.name, x]));
     expect(rows.faulty.state).toBe("configured");
     expect(rows.keyed.missing_env_vars).toEqual(["FAKE_SERVICE_TOKEN"]);
@@ -237,10 +238,10 @@ describe("gateway over stdio", () => {
     });
     // Cancel only once the request has reached the server; before that there is nothing to notify.
     await waitFor(() => logLines(faultyLog).filter((l) => l === "hang").length > hangs);
-    const pending = await waitFor(async () => {
+    const pending = (await waitFor(async () => {
       const r = await call(gw.client, "list_pending");
       return r.data.total_pending === 1 ? r : undefined;
-    });
+    }))!;
     const id = pending.data.requests[0].request_id;
     expect(id).toMatch(/^faulty::\d+$/);
     expect(pending.data.requests[0].state).toBe("pending");
