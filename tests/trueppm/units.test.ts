@@ -213,6 +213,16 @@ describe("the HTTP client sends GET and nothing else", () => {
     }
   });
 
+  it("stops reading a body larger than its cap", async () => {
+    const config = loadConfig({ TRUEPPM_API_URL: fake.origin, TRUEPPM_API_TOKEN: TOKEN });
+    const small = createHttpClient(config, { maxResponseBytes: 2048 });
+    const backlog = `programs/${D.PROGRAM}/backlog-items/`;
+    await expect(small.get(backlog)).rejects.toThrow(
+      `Unexpected response from ${backlog}: HTTP 200 — the body is larger than 2 KiB.`,
+    );
+    expect(await small.get("auth/me/")).toMatchObject({ username: "ada" });
+  });
+
   it("refuses to send the token off the API origin", async () => {
     const config = loadConfig({ TRUEPPM_API_URL: fake.origin, TRUEPPM_API_TOKEN: TOKEN });
     const client = createHttpClient(config);

@@ -87,3 +87,11 @@ export function foreignOrigin(url: string): TrueppmApiError {
     0,
   );
 }
+
+export function tooLarge(path: string, status: number, maxBytes: number): TrueppmApiError {
+  return new TrueppmApiError(
+    `Unexpected response from ${path}: HTTP ${status} — the body is larger than ${Math.round(maxBytes / 1024)} KiB.`,
+    status,
+    "Narrow the request (for example with list_tasks filters) or ask the instance's operator.",
+  );
+}

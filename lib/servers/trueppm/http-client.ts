@@ -1,5 +1,12 @@
 import type { TrueppmConfig } from "./config.ts";
-import { foreignOrigin, notJson, tokenRejected, unexpectedResponse, unreachable } from "./errors.ts";
+import {
+  foreignOrigin,
+  notJson,
+  tokenRejected,
+  tooLarge,
+  unexpectedResponse,
+  unreachable,
+} from "./errors.ts";
 
 /** Query values; `undefined` ones are left out of the URL. */
 export type QueryParams = Record<string, string | number | boolean | undefined>;
@@ -17,6 +24,36 @@ export interface TrueppmHttpClient {
 }
 
 export const REQUEST_TIMEOUT_MS = 30_000;
+/** Far above any real page (50 rows); a guard against a proxy or server that streams without end. */
+export const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+
+export interface HttpClientLimits {
+  timeoutMs?: number;
+  maxResponseBytes?: number;
+}
+
+/** The body as text, or undefined when it is larger than `cap` bytes (reading stops there). */
+async function readCapped(res: Response, cap: number): Promise<string | undefined> {
+  if (Number(res.headers.get("content-length") ?? 0) > cap) {
+    await res.body?.cancel();
+    return undefined;
+  }
+  if (!res.body) return "";
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return text + decoder.decode();
+    size += value.byteLength;
+    if (size > cap) {
+      await reader.cancel();
+      return undefined;
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+}
 
 function describeNetworkError(err: unknown): string {
   const cause = (err as { cause?: { code?: unknown; message?: unknown } })?.cause;
@@ -26,10 +63,9 @@ function describeNetworkError(err: unknown): string {
 }
 
 /** One client for the process lifetime; `fetch` pools and reuses connections underneath. */
-export function createHttpClient(
-  config: TrueppmConfig,
-  timeoutMs: number = REQUEST_TIMEOUT_MS,
-): TrueppmHttpClient {
+export function createHttpClient(config: TrueppmConfig, limits: HttpClientLimits = {}): TrueppmHttpClient {
+  const timeoutMs = limits.timeoutMs ?? REQUEST_TIMEOUT_MS;
+  const maxBytes = limits.maxResponseBytes ?? MAX_RESPONSE_BYTES;
   const get = async (target: string, params?: QueryParams): Promise<unknown> => {
     const absolute = /^https?:\/\//i.test(target);
     const url = new URL(target, config.apiBaseUrl);
@@ -54,7 +90,8 @@ export function createHttpClient(
       }
       throw unreachable(shown, config.scrub(describeNetworkError(err)));
     }
-    const text = await res.text();
+    const text = await readCapped(res, maxBytes);
+    if (text === undefined) throw tooLarge(shown, res.status, maxBytes);
     let body: unknown;
     let parsed = false;
     try {
