@@ -1,4 +1,4 @@
-import { WRAP_HEAD } from "./program-wrap.ts";
+import { RETURN_OPEN, WRAP_HEAD } from "./program-wrap.ts";
 
 export const PROGRAM_FILE = "program.js";
 const MAX_FRAMES = 12;
@@ -12,14 +12,15 @@ export interface DumpedError {
 }
 
 export interface FrameShift {
-  returnLine?: number;
+  returnAt?: { line: number; column: number };
 }
 
 /** Maps a `program.js:L:C` position in the wrapped source back to the script's own column. */
 function fixColumn(line: number, col: number, shift: FrameShift): number {
   let c = col;
   if (line === 1) c -= WRAP_HEAD.length;
-  if (shift.returnLine === line) c -= "return (".length;
+  const r = shift.returnAt;
+  if (r && r.line === line && c > r.column) c -= RETURN_OPEN.length;
   return Math.max(1, c);
 }
 

@@ -110,6 +110,26 @@ export const QUICKJS_PRELUDE = String.raw`(function (host) {
     set() { return false; },
   });
 
+  // QuickJS checks its interrupt only every few thousand steps, so a loop of slow builtins (a big repeat()
+  // or fill() per turn) could run far past the deadline. Large calls ask the host first; past the deadline
+  // they spin, and the spin is interrupted at once (uncatchably).
+  const guard = (proto, name, size) => {
+    const original = proto[name];
+    Object.defineProperty(proto, name, {
+      value: function (...a) {
+        if (size(this, a) > 4096 && host.expired()) for (;;) {}
+        return original.apply(this, a);
+      },
+      writable: true,
+      configurable: true,
+    });
+  };
+  guard(String.prototype, "repeat", (s, a) => String(s).length * (Number(a[0]) || 0));
+  guard(String.prototype, "padStart", (s, a) => Number(a[0]) || 0);
+  guard(String.prototype, "padEnd", (s, a) => Number(a[0]) || 0);
+  guard(Array.prototype, "fill", (s) => Number(s && s.length) || 0);
+  guard(Array.prototype, "join", (s) => Number(s && s.length) || 0);
+
   let emitted;
   globalThis.emit = (value) => { emitted = { value: toPlain(value, new Set()) }; };
   globalThis.sleep = (ms) => host.sleep(Number(ms) || 0);

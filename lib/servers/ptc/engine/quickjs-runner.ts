@@ -50,7 +50,7 @@ class QuickJSRun {
   private ctx?: QuickJSContext;
   private runFn?: QuickJSHandle;
   private main?: QuickJSHandle;
-  private returnLine?: number;
+  private returnAt?: { line: number; column: number };
   private done!: (o: EngineOutcome) => void;
   private onAbort?: () => void;
   healthy = true;
@@ -107,7 +107,7 @@ class QuickJSRun {
       r.value.dispose();
       return true;
     });
-    this.returnLine = wrapped.returnLine;
+    this.returnAt = wrapped.returnAt;
     const compiled = ctx.evalCode(wrapped.source, PROGRAM_FILE);
     if (compiled.error) {
       this.finishThrown(compiled.error);
@@ -132,6 +132,7 @@ class QuickJSRun {
       fn.dispose();
     };
     const str = (h: QuickJSHandle | undefined) => (h ? ctx.getString(h) : "");
+    define("expired", () => (this.stop !== undefined || Date.now() >= this.deadline ? ctx.true : ctx.false));
     define("toolNames", () => ctx.newString(JSON.stringify(this.host.toolNames)));
     define("print", (_stream, text) => {
       this.output.append(str(text));
@@ -253,12 +254,12 @@ class QuickJSRun {
       this.finishStopped(this.stop ?? (Date.now() >= this.deadline ? "timeout" : "cancelled"));
       return;
     }
-    const thrown = formatThrown(dumped, { returnLine: this.returnLine });
+    const thrown = formatThrown(dumped, this.returnAt ? { returnAt: this.returnAt } : {});
     let kind: FailureKind = "runtime";
     let text = thrown.text;
     if (e.name === "SyntaxError" && e.lineNumber !== undefined) {
       kind = "syntax";
-      const lines = this.opts.code.split("\n").length;
+      const lines = this.opts.code.trimEnd().split("\n").length;
       const line = Math.min(e.lineNumber, lines);
       const excerpt = sourceExcerpt(this.opts.code, line);
       text = `SyntaxError: ${e.message} (line ${line})${excerpt ? `\n${excerpt}` : ""}`;
