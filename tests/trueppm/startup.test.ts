@@ -90,9 +90,10 @@ describe("the boot check runs once, before any transport starts", () => {
     expectOneCleanLine(r.stderr, TOKEN);
   }, 20_000);
 
-  const urlForms = (origin: string) => [origin, `${origin}/`, `${origin}/api/v1`, `${origin}/api/v1/`];
-  for (const form of [0, 1, 2, 3]) {
-    it(`a good token: GET /api/v1/auth/me/ once (URL form ${form + 1} of 4)`, async () => {
+  // The other URL spellings are covered by the normalisation unit test; here the two extremes, end to end.
+  const urlForms = (origin: string) => [origin, `${origin}/api/v1/`];
+  for (const form of [0, 1]) {
+    it(`a good token: GET /api/v1/auth/me/ once (URL form ${form + 1} of 2)`, async () => {
       const url = urlForms(fake.origin)[form]!;
       const before = fake.requests.length;
       const s = await connectStdio(["trueppm"], {
