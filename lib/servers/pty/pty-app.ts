@@ -1,0 +1,32 @@
+import type { Logger } from "../../core/log.ts";
+import type { PtyConfig } from "./config.ts";
+import { ConfirmationTokens, DangerousCommandDetector } from "./dangerous.ts";
+import { LeaseBook } from "./leases.ts";
+import { SessionManager } from "./session-manager.ts";
+import type { TmuxBackend } from "./tmux-backend.ts";
+
+/** Shared state behind every MCP session (stdio: one; HTTP: many). */
+export class PtyApp {
+  readonly manager: SessionManager;
+  readonly detector: DangerousCommandDetector;
+  readonly tokens: ConfirmationTokens;
+  readonly leases: LeaseBook;
+  tmux: TmuxBackend | null = null;
+
+  constructor(
+    readonly config: PtyConfig,
+    readonly log: Logger,
+    readonly version: string,
+  ) {
+    this.manager = new SessionManager(config, log);
+    this.detector = new DangerousCommandDetector(config.dangerousPatterns);
+    this.tokens = new ConfirmationTokens(config.dangerousTtlSec);
+    this.leases = new LeaseBook(() => this.manager.list());
+  }
+
+  async close(): Promise<void> {
+    const keep = this.tmux?.keepOnShutdown.bind(this.tmux) ?? (() => false);
+    await this.manager.shutdown(keep);
+    await this.tmux?.shutdown();
+  }
+}

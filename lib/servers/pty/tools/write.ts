@@ -1,0 +1,57 @@
+import * as z from "zod";
+import { exitFields } from "../status.ts";
+import { ToolError } from "../tool-error.ts";
+import { waitForQuiet } from "../waits.ts";
+import { defineTool, result } from "./define.ts";
+import { encodeInput, writeInputShape } from "./input.ts";
+import { readerKey, takeOutput } from "./output.ts";
+import { describeExit } from "./read-until.ts";
+import { exitShape, maxChars, outputOptions, sessionRef } from "./schemas.ts";
+
+export const ptyWrite = defineTool({
+  name: "pty_write",
+  title: "Send input to a terminal",
+  description:
+    "Sends raw data and/or named keys (Enter, Ctrl+C, Up, Tab, …) to the session. With wait_ms, waits for the output to settle (or the process to exit) and returns that output and the state.",
+  tier: "default",
+  inputSchema: z
+    .object({
+      ...sessionRef,
+      ...writeInputShape,
+      wait_ms: z
+        .number()
+        .int()
+        .min(0)
+        .max(120_000)
+        .nullish()
+        .describe("Wait up to this long and return the output"),
+      max_chars: maxChars,
+      ...outputOptions,
+    })
+    .strict(),
+  outputSchema: z.looseObject({ ok: z.boolean(), bytes: z.number(), ...exitShape }),
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+  async handler(a, ctx) {
+    const s = ctx.session(a, "write", { lease: true });
+    const bytes = encodeInput(ctx, s, a);
+    if (!s.running)
+      throw new ToolError(`session has exited (${describeExit(s)}); cannot write. Spawn a new session.`);
+    const dropped = s.write(bytes);
+    const base = { ok: true, bytes: bytes.length - dropped, input_dropped: dropped };
+    if (!a.wait_ms) return result({ ...base, ...exitFields(s) }, "ok");
+    const reader = readerKey(a.client_id);
+    await waitForQuiet(s, reader, "pty", ctx.app.config.quiescenceMs, {
+      timeoutMs: a.wait_ms,
+      signal: ctx.signal,
+      progress: ctx.progress,
+    });
+    const out = await takeOutput(ctx.app, s, reader, "pty", a.max_chars ?? ctx.app.config.maxChars, a);
+    return result({
+      ...base,
+      output: out.text,
+      output_omitted_bytes: out.omitted_bytes,
+      remaining_bytes: out.remaining_bytes,
+      ...exitFields(s),
+    });
+  },
+});
