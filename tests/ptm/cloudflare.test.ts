@@ -13,10 +13,10 @@ describe("mcpkit ptm behind Cloudflare Access", () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), "ptm-cf-"));
-  });
+  }, 60_000);
   afterAll(() => {
     rmSync(dir, { recursive: true, force: true });
-  });
+  }, 60_000);
 
   /** A fake `cloudflared` that records its argv and environment, then prints a token (or fails). */
   const fakeCloudflared = (name: string, ok: boolean): string => {
@@ -52,7 +52,7 @@ describe("mcpkit ptm behind Cloudflare Access", () => {
     } finally {
       await backend.close();
     }
-  });
+  }, 60_000);
 
   it("CF_ACCESS_JWT: sends cf-access-token", async () => {
     const backend = await startFakePtm({ cloudflare: { mode: "redirect", jwt: JWT } });
@@ -65,7 +65,7 @@ describe("mcpkit ptm behind Cloudflare Access", () => {
     } finally {
       await backend.close();
     }
-  });
+  }, 60_000);
 
   it("auto-discovery runs `cloudflared access token -app=<url>` with a scrubbed environment and retries", async () => {
     const bin = fakeCloudflared("ok", true);
@@ -92,7 +92,7 @@ describe("mcpkit ptm behind Cloudflare Access", () => {
     } finally {
       await backend.close();
     }
-  });
+  }, 60_000);
 
   it("with no way through, start-up fails with the exact next step for every kind of challenge", async () => {
     const backends = await Promise.all(MODES.map((mode) => startFakePtm({ cloudflare: { mode, jwt: JWT } })));
@@ -125,7 +125,7 @@ describe("mcpkit ptm behind Cloudflare Access", () => {
     } finally {
       await Promise.all(backends.map((b) => b.close()));
     }
-  });
+  }, 60_000);
 
   it("a challenge mid-session becomes a CloudflareAccessError tool result, not a parse error", async () => {
     const rig = await startRig();
@@ -141,5 +141,5 @@ describe("mcpkit ptm behind Cloudflare Access", () => {
       rig.backend.opts.cloudflare = undefined;
       await rig.close();
     }
-  });
+  }, 60_000);
 });
