@@ -96,7 +96,7 @@ async function connectUrl(url: string, flags: TargetFlags): Promise<Connected> {
     await client.connect(transport);
   } catch (err) {
     const msg = (err as Error).message.split("\n")[0];
-    const hint = /401/.test(msg ?? "") ? " (pass --auth-token or set MCPKIT_AUTH_TOKEN)" : "";
+    const hint = /401|unauthorized/i.test(msg ?? "") ? " (pass --auth-token or set MCPKIT_AUTH_TOKEN)" : "";
     throw new McpkitError(`could not connect to ${parsed.origin}${parsed.pathname}: ${msg}${hint}`, 1);
   }
   return { client, label: parsed.href, close: () => client.close() };

@@ -1,0 +1,202 @@
+#!/usr/bin/env node
+// Builds the release: one executable per Bun target, archives, SHA256SUMS, a Homebrew formula and a
+// Scoop manifest rendered from packaging/*.tmpl.
+// Usage: node scripts/release.mjs [--version X] [--targets bun-linux-x64,…] [--base-url URL] [--out DIR] [--fake]
+//   --base-url may contain {version}; default https://github.com/mcpkit/mcpkit/releases/download/v{version}/
+//   --fake builds only the host target for real and writes clearly marked placeholder archives for the
+//   others, so the whole pipeline (sums, formula, manifest) can be checked in seconds.
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { chmodSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { compileBinary } from "./build-binary.mjs";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
+export const TARGETS = [
+  "bun-linux-x64",
+  "bun-linux-arm64",
+  "bun-darwin-x64",
+  "bun-darwin-arm64",
+  "bun-windows-x64",
+];
+/** The originals' names (lib/servers/<name>/command.ts aliases); a test keeps this list in step. */
+export const ALIASES = {
+  pmcp: "gateway",
+  "ptc-mcp": "ptc",
+  "pty-mcp": "pty",
+  "ptm-mcp": "ptm",
+  "trueppm-mcp": "trueppm",
+};
+export const DEFAULT_BASE_URL = "https://github.com/mcpkit/mcpkit/releases/download/v{version}/";
+const DESCRIPTION = "Five MCP servers in one binary: gateway, ptc, pty, ptm, trueppm";
+const HOMEPAGE = "https://github.com/mcpkit/mcpkit";
+
+export function hostTarget() {
+  const os = process.platform === "win32" ? "windows" : process.platform;
+  return `bun-${os}-${process.arch}`;
+}
+
+function sha256(file) {
+  return createHash("sha256").update(readFileSync(file)).digest("hex");
+}
+
+/** `bun-darwin-arm64` → { key: "darwin-arm64", os: "darwin", windows: false } */
+function describeTarget(target) {
+  const key = target.replace(/^bun-/, "");
+  const os = key.split("-")[0];
+  return { key, os, windows: os === "windows" };
+}
+
+/** Tiny template language: {{name}}, {{a.b}}, and {{#section}}…{{/section}} kept only when `section` exists. */
+export function render(template, vars) {
+  const lookup = (path, scope) => path.split(".").reduce((v, k) => (v == null ? undefined : v[k]), scope);
+  const withSections = template.replace(/^\{\{#(\S+?)\}\}\n([\s\S]*?)^\{\{\/\1\}\}\n/gm, (_m, name, body) => {
+    const scope = lookup(name, vars);
+    return scope ? render(body, { ...vars, ...scope }) : "";
+  });
+  return withSections.replace(/\{\{([^#/}][^}]*)\}\}/g, (_m, path) => {
+    const v = lookup(path.trim(), vars);
+    if (v === undefined) throw new Error(`template variable ${path} has no value`);
+    return String(v);
+  });
+}
+
+/** Builds one target into `<out>/build/<target>/`, then packs it as the file users download. */
+function buildTarget(target, { out, version, fake }) {
+  const t = describeTarget(target);
+  const dir = join(out, "build", target);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const exe = join(dir, t.windows ? "mcpkit.exe" : "mcpkit");
+  if (fake && target !== hostTarget()) {
+    writeFileSync(exe, `placeholder for ${target}: made by release.mjs --fake, not a real build\n`);
+    chmodSync(exe, 0o755);
+  } else {
+    compileBinary({ target, outfile: exe });
+  }
+  // Windows: the bare .exe (Scoop renames it with #/mcpkit.exe); others: a tar.gz holding `mcpkit`.
+  const file = t.windows ? `mcpkit-${version}-${t.key}.exe` : `mcpkit-${version}-${t.key}.tar.gz`;
+  const archive = join(out, file);
+  if (t.windows) writeFileSync(archive, readFileSync(exe));
+  else {
+    const r = spawnSync("tar", ["-czf", archive, "-C", dir, "mcpkit"], { stdio: "inherit" });
+    if (r.status !== 0) throw new Error(`tar failed for ${target}`);
+  }
+  return {
+    target,
+    ...t,
+    file,
+    path: archive,
+    sha256: sha256(archive),
+    fake: fake && target !== hostTarget(),
+  };
+}
+
+export async function release({
+  version,
+  targets = TARGETS,
+  baseUrl = DEFAULT_BASE_URL,
+  out = "dist/release",
+  fake = false,
+}) {
+  process.chdir(ROOT);
+  const pkg = JSON.parse(readFileSync("package.json", "utf8"));
+  version ??= pkg.version;
+  if (version !== pkg.version && !fake) {
+    throw new Error(
+      `--version ${version} differs from package.json (${pkg.version}); bump package.json first`,
+    );
+  }
+  for (const t of targets)
+    if (!TARGETS.includes(t)) throw new Error(`unknown target ${t}; choose from ${TARGETS.join(", ")}`);
+  out = resolve(out);
+  mkdirSync(out, { recursive: true });
+  const base = baseUrl.endsWith("/") ? baseUrl : `${baseUrl}/`;
+  const urlFor = (file) => base.replaceAll("{version}", version) + file;
+
+  const built = [];
+  const skipped = [];
+  for (const target of targets) {
+    try {
+      built.push(buildTarget(target, { out, version, fake }));
+      process.stdout.write(`release: ${target} ${built.at(-1).fake ? "(placeholder)" : "built"}\n`);
+    } catch (err) {
+      skipped.push({ target, reason: err instanceof Error ? err.message : String(err) });
+      process.stdout.write(`release: skipped ${target}: ${skipped.at(-1).reason}\n`);
+    }
+  }
+  if (!built.length) throw new Error("no target could be built");
+
+  const sums = built.map((b) => `${b.sha256}  ${b.file}\n`).join("");
+  writeFileSync(join(out, "SHA256SUMS"), sums);
+
+  const vars = {
+    version,
+    description: DESCRIPTION,
+    homepage: HOMEPAGE,
+    license: pkg.license ?? "MIT",
+    aliases: Object.keys(ALIASES).join(" "),
+    scoopBin: JSON.stringify([
+      "mcpkit.exe",
+      ...Object.entries(ALIASES).map(([a, s]) => ["mcpkit.exe", a, s]),
+    ]),
+  };
+  for (const b of built) {
+    vars[b.key] = {
+      url: urlFor(b.file),
+      sha256: b.sha256,
+      file: b.file,
+      autoupdateUrl: base.replaceAll("{version}", "$version") + b.file.replace(version, "$version"),
+    };
+  }
+  const outputs = [join(out, "SHA256SUMS")];
+  if (built.some((b) => b.os !== "windows")) {
+    const formula = render(readFileSync("packaging/homebrew/mcpkit.rb.tmpl", "utf8"), vars);
+    writeFileSync(join(out, "mcpkit.rb"), formula);
+    outputs.push(join(out, "mcpkit.rb"));
+  }
+  if (vars["windows-x64"]) {
+    const manifest = JSON.parse(render(readFileSync("packaging/scoop/mcpkit.json.tmpl", "utf8"), vars));
+    writeFileSync(join(out, "mcpkit.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+    outputs.push(join(out, "mcpkit.json"));
+  } else {
+    process.stdout.write("release: no Scoop manifest (bun-windows-x64 was not built)\n");
+  }
+  return { version, out, built, skipped, outputs };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({
+    options: {
+      version: { type: "string" },
+      targets: { type: "string" },
+      "base-url": { type: "string" },
+      out: { type: "string" },
+      fake: { type: "boolean" },
+    },
+  });
+  const fake = Boolean(values.fake);
+  try {
+    const r = await release({
+      version: values.version,
+      targets: values.targets ? values.targets.split(",").map((s) => s.trim()) : TARGETS,
+      baseUrl: values["base-url"],
+      out: values.out,
+      fake,
+    });
+    for (const b of r.built) {
+      const size = (statSync(b.path).size / 1048576).toFixed(1);
+      process.stdout.write(
+        `  ${b.file}  ${size} MiB  sha256 ${b.sha256.slice(0, 16)}…${b.fake ? "  (placeholder)" : ""}\n`,
+      );
+    }
+    for (const o of r.outputs) process.stdout.write(`  ${o}\n`);
+    if (r.skipped.length) process.stdout.write(`release: ${r.skipped.length} target(s) skipped, see above\n`);
+  } catch (err) {
+    process.stderr.write(`release: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  }
+}
