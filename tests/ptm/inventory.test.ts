@@ -180,6 +180,9 @@ describe("ptm helpers", () => {
     );
     expect(childEnvironment(env).PTM_API_TOKEN).toBeUndefined();
     expect(childEnvironment(env).PATH).toBe("/bin");
+    // No second filtering for children, so the cloudflared env dump in cloudflare.test.ts proves that
+    // process.env itself was scrubbed.
+    expect(childEnvironment({ SOMETHING_ELSE: "x" }).SOMETHING_ELSE).toBe("x");
   });
 
   it("config: defaults, and exit 1 naming the variable", () => {

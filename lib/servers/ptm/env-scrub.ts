@@ -38,6 +38,10 @@ const ALLOWED_NAMES = new Set([
   "https_proxy",
   "no_proxy",
   "all_proxy",
+  // Extra CA bundles for TLS-intercepting proxies and private PKI (paths, not secrets).
+  "NODE_EXTRA_CA_CERTS",
+  "SSL_CERT_FILE",
+  "SSL_CERT_DIR",
   // Windows profile and shell.
   "USERPROFILE",
   "APPDATA",
@@ -89,11 +93,12 @@ export function scrubEnvironment(...envs: Record<string, string | undefined>[]):
   return [...dropped].sort();
 }
 
-/** The environment handed to a child process (cloudflared): the scrubbed one minus our secrets. */
+/** The environment handed to a child process (cloudflared): the (already scrubbed) one minus our secrets. */
 export function childEnvironment(env: Record<string, string | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) {
-    if (value === undefined || CHILD_SECRETS.has(name) || !isAllowedVariable(name)) continue;
+    // No second allow-list pass here on purpose: the child sees exactly what the scrub left behind.
+    if (value === undefined || CHILD_SECRETS.has(name)) continue;
     out[name] = value;
   }
   return out;
