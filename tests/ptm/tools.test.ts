@@ -180,6 +180,21 @@ describe("mcpkit ptm with writes enabled, through the real server", () => {
     expect(rest.next_offset).toBeUndefined();
   });
 
+  it("page walks report progress when the client sends a progress token", async () => {
+    const seen: number[] = [];
+    const r = await rig.session.client.callTool(
+      { name: "list_prompts", arguments: { limit: 4 } },
+      undefined,
+      {
+        onprogress: (p) => {
+          seen.push(p.progress);
+        },
+      },
+    );
+    expect(r.isError).toBeFalsy();
+    expect(seen).toEqual([4]);
+  });
+
   it("runs progress from queued to completed and then have a report", async () => {
     const started = await structured("run_prompt_eval", {
       prompt_ids: ["team.summarizer"],

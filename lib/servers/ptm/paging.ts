@@ -21,7 +21,13 @@ export async function collectPages(
   client: PtmHttpClient,
   path: string,
   filters: Record<string, unknown>,
-  opts: { want: number; offset: number; signal?: AbortSignal },
+  opts: {
+    want: number;
+    offset: number;
+    signal?: AbortSignal;
+    /** Called after each page with the rows gathered so far (for MCP progress notifications). */
+    onPage?: (gathered: number, want: number) => Promise<void>;
+  },
 ): Promise<PageWalk> {
   const items: Record<string, unknown>[] = [];
   let offset = opts.offset;
@@ -44,6 +50,7 @@ export async function collectPages(
     if (typeof page.total === "number") total = page.total;
     items.push(...(page.items as Record<string, unknown>[]));
     offset += page.items.length;
+    await opts.onPage?.(items.length, opts.want);
     if (page.items.length === 0 || (total !== undefined && offset >= total)) {
       exhausted = true;
       break;

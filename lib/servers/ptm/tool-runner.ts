@@ -55,6 +55,7 @@ export async function runTool(
   args: Record<string, unknown>,
   deps: ToolDeps,
   signal?: AbortSignal,
+  onPage?: (gathered: number, want: number) => Promise<void>,
 ): Promise<CallToolResult> {
   if (deps.readOnly && isWriteTool(spec)) return failure(spec.name, readOnlyRefusal(spec.name));
   try {
@@ -64,7 +65,12 @@ export async function runTool(
     if (spec.paged) {
       const { limit, offset, ...filters } = rest as { limit?: number; offset?: number };
       const want = Math.min(limit ?? DEFAULT_LIST_ROWS, deps.maxRows);
-      const walk = await collectPages(deps.client, path, filters, { want, offset: offset ?? 0, signal });
+      const walk = await collectPages(deps.client, path, filters, {
+        want,
+        offset: offset ?? 0,
+        signal,
+        onPage,
+      });
       return success({ ...walk });
     }
     const format = typeof args.format === "string" ? args.format : undefined;
@@ -115,7 +121,21 @@ export function registerTools(server: McpServer, specs: readonly ToolSpec[], dep
         outputSchema: spec.output,
         annotations: annotationsFor(spec),
       },
-      (args: Record<string, unknown>, extra) => runTool(spec, args, deps, extra.signal),
+      (args: Record<string, unknown>, extra) => {
+        const token = extra._meta?.progressToken;
+        // Page walks report progress when the client asked for it with a progress token.
+        const onPage =
+          token === undefined
+            ? undefined
+            : (progress: number, total: number) =>
+                extra
+                  .sendNotification({
+                    method: "notifications/progress",
+                    params: { progressToken: token, progress, total },
+                  })
+                  .catch(() => {});
+        return runTool(spec, args, deps, extra.signal, onPage);
+      },
     );
   }
 }
