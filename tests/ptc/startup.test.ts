@@ -43,8 +43,10 @@ describe("mcpkit ptc start-up and config", () => {
       "sse transport requires 'url'",
     );
     const unset = startFails(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal placeholder, not a template
       writeConfig("servers:\n  - name: x\n    command: node\n    env: {K: '${PTC_TEST_UNSET_VAR}'}\n"),
     );
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal placeholder, not a template
     expect(unset.stderr).toContain("environment variable ${PTC_TEST_UNSET_VAR} is not set");
   });
 

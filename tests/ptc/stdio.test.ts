@@ -76,6 +76,7 @@ describe("mcpkit ptc over stdio with the mock downstream", () => {
   it("runs a tool call and prints", async () => {
     const r = await runProgram(
       s.client,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal placeholder, not a template
       "const r = await mcp__mock_test__add({a: 10, b: 20})\nconsole.log(`Sum: ${r.result}`)",
     );
     expect(r.text.startsWith("[Script executed successfully]\nSum: 30")).toBe(true);

@@ -259,10 +259,11 @@ class QuickJSRun {
     let text = thrown.text;
     if (e.name === "SyntaxError" && e.lineNumber !== undefined) {
       kind = "syntax";
+      const better = this.unwrappedSyntaxError();
       const lines = this.opts.code.trimEnd().split("\n").length;
-      const line = Math.min(e.lineNumber, lines);
+      const line = Math.min(better?.line ?? e.lineNumber, lines);
       const excerpt = sourceExcerpt(this.opts.code, line);
-      text = `SyntaxError: ${e.message} (line ${line})${excerpt ? `\n${excerpt}` : ""}`;
+      text = `SyntaxError: ${better?.message ?? e.message} (line ${line})${excerpt ? `\n${excerpt}` : ""}`;
     } else if (e.name === "InternalError" && e.message === "out of memory") {
       kind = "memory";
       text = `MemoryError: the script exceeded its ${Math.round(this.opts.memoryLimitBytes / 1048576)} MiB memory limit (execution.memory_limit_mb)\n${thrown.text}`;
@@ -274,6 +275,23 @@ class QuickJSRun {
         "\n(that tool is not callable here: unknown, blocked by tools.allow/tools.block, or its server is down; see list_callable_tools())";
     }
     this.finish({ ok: false, errorKind: kind, error: text });
+  }
+
+  /**
+   * The wrapper's closing `})` makes QuickJS blame it for an unfinished program; compiling the script alone
+   * (as a module, which allows top-level await) names the real problem, unless that is only the `return`.
+   */
+  private unwrappedSyntaxError(): { message: string; line: number } | undefined {
+    const r = this.ctx!.evalCode(this.opts.code, PROGRAM_FILE, { type: "module", compileOnly: true });
+    if (!r.error) {
+      r.value.dispose();
+      return undefined;
+    }
+    const d = this.ctx!.dump(r.error) as { message?: string; lineNumber?: number };
+    r.error.dispose();
+    if (!d.message || d.lineNumber === undefined || /return not in a function/.test(d.message))
+      return undefined;
+    return { message: d.message.replace(/: ''$/, ": end of input"), line: d.lineNumber };
   }
 
   private finishStopped(why: "timeout" | "cancelled"): void {
