@@ -11,6 +11,7 @@ import { chmodSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } f
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { deflateRawSync } from "node:zlib";
 import { compileBinary } from "./build-binary.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -64,6 +65,59 @@ export function render(template, vars) {
   });
 }
 
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+function crc32(buf) {
+  let c = 0xffffffff;
+  for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/** A zip holding one file (deflated, dated 1980-01-01 so the bytes depend only on the content). */
+export function zipOne(name, data) {
+  const body = deflateRawSync(data, { level: 9 });
+  const fileName = Buffer.from(name);
+  const crc = crc32(data);
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(0x04034b50, 0);
+  local.writeUInt16LE(20, 4); // version needed
+  local.writeUInt16LE(0, 6); // flags
+  local.writeUInt16LE(8, 8); // deflate
+  local.writeUInt16LE(0, 10); // time
+  local.writeUInt16LE(33, 12); // date: 1980-01-01
+  local.writeUInt32LE(crc, 14);
+  local.writeUInt32LE(body.length, 18);
+  local.writeUInt32LE(data.length, 22);
+  local.writeUInt16LE(fileName.length, 26);
+  local.writeUInt16LE(0, 28);
+  const central = Buffer.alloc(46);
+  central.writeUInt32LE(0x02014b50, 0);
+  central.writeUInt16LE(20, 4); // made by
+  central.writeUInt16LE(20, 6); // needed
+  central.writeUInt16LE(0, 8);
+  central.writeUInt16LE(8, 10);
+  central.writeUInt16LE(0, 12);
+  central.writeUInt16LE(33, 14);
+  central.writeUInt32LE(crc, 16);
+  central.writeUInt32LE(body.length, 20);
+  central.writeUInt32LE(data.length, 24);
+  central.writeUInt16LE(fileName.length, 28);
+  // extra, comment, disk, internal and external attributes, local header offset: all 0
+  const cdOffset = local.length + fileName.length + body.length;
+  const cdSize = central.length + fileName.length;
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(1, 8);
+  end.writeUInt16LE(1, 10);
+  end.writeUInt32LE(cdSize, 12);
+  end.writeUInt32LE(cdOffset, 16);
+  return Buffer.concat([local, fileName, body, central, fileName, end]);
+}
+
 /** Builds one target into `<out>/build/<target>/`, then packs it as the file users download. */
 function buildTarget(target, { out, version, fake }) {
   const t = describeTarget(target);
@@ -77,10 +131,10 @@ function buildTarget(target, { out, version, fake }) {
   } else {
     compileBinary({ target, outfile: exe });
   }
-  // Windows: the bare .exe (Scoop renames it with #/mcpkit.exe); others: a tar.gz holding `mcpkit`.
-  const file = t.windows ? `mcpkit-${version}-${t.key}.exe` : `mcpkit-${version}-${t.key}.tar.gz`;
+  // Windows: a zip holding mcpkit.exe (what Scoop extracts); others: a tar.gz holding `mcpkit`.
+  const file = `mcpkit-${version}-${t.key}.${t.windows ? "zip" : "tar.gz"}`;
   const archive = join(out, file);
-  if (t.windows) writeFileSync(archive, readFileSync(exe));
+  if (t.windows) writeFileSync(archive, zipOne("mcpkit.exe", readFileSync(exe)));
   else {
     const r = spawnSync("tar", ["-czf", archive, "-C", dir, "mcpkit"], { stdio: "inherit" });
     if (r.status !== 0) throw new Error(`tar failed for ${target}`);
