@@ -17,7 +17,9 @@ export function tempDir(prefix = "mcpkit-pty-"): string {
 
 /** Starts `mcpkit pty` over stdio with a private state dir (tmux socket, recovery state). */
 export async function startPty(env: Record<string, string> = {}): Promise<StdioSession> {
-  return connectStdio(["pty"], { env: baseEnv({ PTY_MCP_STATE_DIR: tempDir("pty-state-"), ...env }) });
+  return connectStdio(["pty"], {
+    env: baseEnv({ PTY_MCP_STATE_DIR: tempDir("pty-state-"), PTY_MCP_LOGIN_SHELL: "0", ...env }),
+  });
 }
 
 export async function call(

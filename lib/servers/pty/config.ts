@@ -42,6 +42,8 @@ export interface PtyConfig {
   stateDir: string;
   tmuxBin: string;
   tmuxPersist: boolean;
+  /** Run commands through a login shell (`bash -lc`, pty-mcp's behaviour) or a plain one (`bash -c`). */
+  loginShell: boolean;
   logLevel: string | undefined;
   logFormat: "text" | "json" | undefined;
 }
@@ -131,6 +133,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: Rec
     stateDir: v.PTY_MCP_STATE_DIR ?? join(env.XDG_RUNTIME_DIR || tmpdir(), `mcpkit-pty-${uid}`),
     tmuxBin: v.PTY_MCP_TMUX_BIN,
     tmuxPersist: boolVar(env, "PTY_MCP_TMUX_PERSIST", true),
+    loginShell: boolVar(env, "PTY_MCP_LOGIN_SHELL", true),
     logLevel: v.PTY_MCP_LOG,
     logFormat: v.PTY_MCP_LOG_FORMAT === "json" ? "json" : v.PTY_MCP_LOG_FORMAT ? "text" : undefined,
   };

@@ -25,8 +25,9 @@ export class PtyApp {
   }
 
   async close(): Promise<void> {
-    const keep = this.tmux?.keepOnShutdown.bind(this.tmux) ?? (() => false);
-    await this.manager.shutdown(keep);
-    await this.tmux?.shutdown();
+    const tmux = this.tmux;
+    const kept = tmux ? this.manager.list().filter((s) => tmux.keepOnShutdown(s)) : [];
+    await this.manager.shutdown((s) => kept.includes(s));
+    await tmux?.shutdown(kept);
   }
 }

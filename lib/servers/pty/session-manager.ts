@@ -178,7 +178,8 @@ export class SessionManager {
     const shell = findOnPath("bash", env.PATH) ?? "/bin/sh";
     const script =
       ttyMode === "raw" && !p.separate_streams ? `stty raw -echo 2>/dev/null; ${command}` : command;
-    const argv = shell.endsWith("bash") ? [shell, "-lc", script] : [shell, "-c", script];
+    const argv =
+      shell.endsWith("bash") && this.config.loginShell ? [shell, "-lc", script] : [shell, "-c", script];
     const req: SpawnRequest = { argv, cwd, env, cols: p.cols, rows: p.rows };
     const handlers: ProcessHandlers = {
       onData: (chunk, stream) => session.onChildData(chunk, stream),
@@ -204,6 +205,12 @@ export class SessionManager {
       );
     }
     return session;
+  }
+
+  /** Registers a session rebuilt outside spawn (pty_recover). */
+  adopt(session: PtySession): void {
+    this.makeRoom();
+    this.sessions.set(session.id, session);
   }
 
   /** The rendered screen of a session, created on first use and replayed from the history held. */

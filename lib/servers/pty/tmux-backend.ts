@@ -1,12 +1,416 @@
+import { createHash } from "node:crypto";
+import {
+  closeSync,
+  existsSync,
+  type FSWatcher,
+  mkdirSync,
+  openSync,
+  readSync,
+  rmSync,
+  statSync,
+  watch,
+  writeFileSync,
+} from "node:fs";
+import { join } from "node:path";
+import type { ChildHandle, ExitInfo, ProcessHandlers, SpawnRequest } from "./process-backend.ts";
+import { killGroup } from "./process-backend.ts";
 import type { PtySession } from "./session.ts";
+import type { TmuxClient } from "./tmux-client.ts";
+import { type PersistedPane, TmuxState } from "./tmux-state.ts";
 
-/** Placeholder until the tmux backend lands. */
+/** Holds the pane command until pipe-pane is in place, so not a byte of early output is missed. */
+const GATE = 'while [ ! -e "$1" ]; do sleep 0.02; done; rm -f "$1"; shift; exec "$@"';
+const DEAD_POLL_MS = 150;
+const DRAIN_QUIET_MS = 100;
+
+function safeName(s: string): string {
+  return s.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 40);
+}
+
+export function tmuxSessionName(sessionId: string, owner: string | null, workspace: string | null): string {
+  if (!workspace) return `s_${sessionId}`;
+  const h = createHash("sha256")
+    .update(`${owner ?? ""}\0${workspace}`)
+    .digest("hex")
+    .slice(0, 8);
+  return `ws_${safeName(owner ?? "")}_${safeName(workspace)}_${h}`;
+}
+
+/** Follows a pane's pipe-pane log file and reports growth (inotify, plus a slow safety poll). */
+class LogTail {
+  private pos = 0;
+  private watcher: FSWatcher | null = null;
+  private timer: NodeJS.Timeout;
+  lastData = Date.now();
+
+  constructor(
+    private readonly path: string,
+    private readonly onData: (chunk: Buffer) => void,
+  ) {
+    try {
+      this.watcher = watch(path, () => this.pump());
+      this.watcher.on("error", () => {});
+    } catch {}
+    this.timer = setInterval(() => this.pump(), 100);
+    this.timer.unref?.();
+  }
+
+  pump(): void {
+    let fd: number;
+    try {
+      fd = openSync(this.path, "r");
+    } catch {
+      return;
+    }
+    try {
+      const buf = Buffer.alloc(64 * 1024);
+      for (;;) {
+        const n = readSync(fd, buf, 0, buf.length, this.pos);
+        if (n <= 0) break;
+        this.pos += n;
+        this.lastData = Date.now();
+        this.onData(Buffer.from(buf.subarray(0, n)));
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  stop(): void {
+    this.pump();
+    clearInterval(this.timer);
+    this.watcher?.close();
+    this.watcher = null;
+  }
+}
+
+interface LivePane {
+  session: PtySession;
+  paneId: string;
+  tmuxSession: string;
+  tail: LogTail;
+  handlers: ProcessHandlers;
+  exited: boolean;
+  statusWaits?: number;
+}
+
+/**
+ * backend="tmux": one MCP session = one pane on a private tmux server. Output comes from pipe-pane into
+ * a log file (byte-exact, survives our restarts), exit status from remain-on-exit + pane_dead_status.
+ */
 export class TmuxBackend {
-  keepOnShutdown(_s: PtySession): boolean {
-    return false;
+  private readonly panes = new Map<string, LivePane>();
+  private poller: NodeJS.Timeout | null = null;
+  readonly state: TmuxState;
+  private readonly paneDir: string;
+
+  constructor(
+    readonly tmux: TmuxClient,
+    stateDir: string,
+    private readonly persist: boolean,
+  ) {
+    this.paneDir = join(stateDir, "panes");
+    mkdirSync(this.paneDir, { recursive: true, mode: 0o700 });
+    this.state = new TmuxState(join(stateDir, "tmux-sessions.json"));
   }
-  async shutdown(): Promise<void> {}
-  async recover(_name: string, _owner: string): Promise<PtySession[]> {
-    return [];
+
+  logPath(sessionId: string): string {
+    return join(this.paneDir, `${sessionId}.log`);
   }
+
+  async spawn(session: PtySession, req: SpawnRequest, handlers: ProcessHandlers): Promise<ChildHandle> {
+    const meta = session.meta;
+    const name = tmuxSessionName(meta.id, meta.owner, meta.tmuxWorkspace);
+    const gate = join(this.paneDir, `${meta.id}.gate`);
+    const log = this.logPath(meta.id);
+    writeFileSync(log, "", { mode: 0o600 });
+    const envArgs = Object.entries(req.env)
+      .filter(([k]) => !k.startsWith("TMUX"))
+      .map(([k, v]) => `${k}=${v}`);
+    const argv = ["env", "-i", ...envArgs, "sh", "-c", GATE, "gate", gate, ...req.argv];
+    const exists = meta.tmuxWorkspace
+      ? (await this.tmux.tryRun(["has-session", "-t", `=${name}`])) !== undefined
+      : false;
+    const fmt = ["-P", "-F", "#{pane_id} #{pane_pid}"];
+    const out = exists
+      ? await this.tmux.run(["split-window", "-d", "-t", `=${name}:`, "-c", req.cwd, ...fmt, "--", ...argv])
+      : await this.tmux.run([
+          "new-session",
+          "-d",
+          "-s",
+          name,
+          "-x",
+          String(req.cols),
+          "-y",
+          String(req.rows),
+          "-c",
+          req.cwd,
+          ...fmt,
+          "--",
+          ...argv,
+        ]);
+    const [paneId, pidText] = out.trim().split(" ");
+    const pid = Number(pidText);
+    if (!exists) await this.tmux.run(["set-option", "-w", "-t", `=${name}:`, "remain-on-exit", "on"]);
+    else await this.tmux.tryRun(["select-layout", "-t", `=${name}:`, "tiled"]);
+    await this.tmux.run(["pipe-pane", "-t", paneId!, `cat >> '${log.replaceAll("'", "'\\''")}'`]);
+    writeFileSync(gate, "");
+    const pane = this.track(session, paneId!, name, handlers);
+    if (this.persist && meta.name && meta.owner) this.save(session, paneId!, name);
+    return this.handle(pane, pid);
+  }
+
+  private track(
+    session: PtySession,
+    paneId: string,
+    tmuxSession: string,
+    handlers: ProcessHandlers,
+  ): LivePane {
+    const tail = new LogTail(this.logPath(session.id), (chunk) => handlers.onData(chunk, "pty"));
+    const pane: LivePane = { session, paneId, tmuxSession, tail, handlers, exited: false };
+    this.panes.set(session.id, pane);
+    this.ensurePoller();
+    return pane;
+  }
+
+  private handle(pane: LivePane, pid: number): ChildHandle {
+    return {
+      pid,
+      pgid: pid,
+      isTty: true,
+      write: (data) => {
+        if (pane.exited) return;
+        const hex = [...Buffer.from(data)].map((b) => b.toString(16).padStart(2, "0"));
+        // One send-keys per 256 bytes keeps the command line short; order is kept by chaining.
+        let chain = Promise.resolve<unknown>(undefined);
+        for (let i = 0; i < hex.length; i += 256) {
+          const part = hex.slice(i, i + 256);
+          chain = chain.then(() => this.tmux.tryRun(["send-keys", "-t", pane.paneId, "-H", ...part]));
+        }
+      },
+      resize: (cols, rows) => {
+        if (pane.session.meta.tmuxWorkspace)
+          void this.tmux.tryRun(["resize-pane", "-t", pane.paneId, "-x", String(cols), "-y", String(rows)]);
+        else
+          void this.tmux.tryRun([
+            "resize-window",
+            "-t",
+            `=${pane.tmuxSession}:`,
+            "-x",
+            String(cols),
+            "-y",
+            String(rows),
+          ]);
+      },
+      kill: (sig) => killGroup(pid, pid, sig),
+      dispose: () => {
+        pane.tail.stop();
+      },
+    };
+  }
+
+  private ensurePoller(): void {
+    if (this.poller) return;
+    this.poller = setInterval(() => void this.pollDead(), DEAD_POLL_MS);
+    this.poller.unref?.();
+  }
+
+  private async pollDead(): Promise<void> {
+    const live = [...this.panes.values()].filter((p) => !p.exited);
+    if (live.length === 0) {
+      if (this.poller) clearInterval(this.poller);
+      this.poller = null;
+      return;
+    }
+    const out = await this.tmux.tryRun([
+      "list-panes",
+      "-a",
+      "-F",
+      "#{pane_id} #{pane_dead} #{pane_dead_status} #{pane_dead_signal}",
+    ]);
+    const rows = new Map(
+      (out ?? "")
+        .trim()
+        .split("\n")
+        .map((l) => {
+          const [id, dead, status, signal] = l.split(" ");
+          return [id, { dead: dead === "1", status, signal }] as const;
+        }),
+    );
+    for (const p of live) {
+      const row = rows.get(p.paneId);
+      if (row && !row.dead) continue;
+      // tmux can flag a pane dead a moment before it has reaped the status; give it a few polls.
+      if (row && !row.status && !row.signal) {
+        p.statusWaits = (p.statusWaits ?? 0) + 1;
+        if (p.statusWaits < 5) continue;
+      }
+      const info: ExitInfo = !row
+        ? { exitCode: null, signal: "SIGKILL" }
+        : row.signal
+          ? { exitCode: null, signal: signalFromNumber(Number(row.signal)) }
+          : { exitCode: Number(row.status || 0), signal: null };
+      this.finish(p, info);
+    }
+  }
+
+  /** Reports the exit once the pane's output has drained into the log. */
+  private finish(p: LivePane, info: ExitInfo): void {
+    p.exited = true;
+    const tick = () => {
+      p.tail.pump();
+      if (Date.now() - p.tail.lastData >= DRAIN_QUIET_MS) {
+        p.tail.stop();
+        p.handlers.onExit(info);
+      } else setTimeout(tick, DRAIN_QUIET_MS);
+    };
+    setTimeout(tick, DRAIN_QUIET_MS);
+  }
+
+  private save(session: PtySession, paneId: string, tmuxSession: string): void {
+    const m = session.meta;
+    this.state.put({
+      session_id: m.id,
+      name: m.name!,
+      owner: m.owner!,
+      tmux_workspace: m.tmuxWorkspace,
+      tmux_session: tmuxSession,
+      pane_id: paneId,
+      command: m.command,
+      cwd: m.cwd,
+      cols: m.cols,
+      rows: m.rows,
+      tag: m.tag,
+      scope: m.scope,
+      tty_mode: m.ttyMode,
+      created_at: m.createdAt,
+      audit: session.audit,
+    });
+  }
+
+  /** Re-persists a session's record (after lease changes), if it is a persisted one. */
+  refresh(session: PtySession): void {
+    const p = this.panes.get(session.id);
+    if (p && this.persist && session.meta.name && session.meta.owner)
+      this.save(session, p.paneId, p.tmuxSession);
+  }
+
+  /** Persisted sessions survive a server exit (detached) so pty_recover can pick them up. */
+  keepOnShutdown(s: PtySession): boolean {
+    return this.persist && s.meta.backend === "tmux" && Boolean(s.meta.name && s.meta.owner) && s.running;
+  }
+
+  /** The session left the manager: its pane and log go too. */
+  async removed(s: PtySession): Promise<void> {
+    const pane = this.panes.get(s.id);
+    this.panes.delete(s.id);
+    this.state.remove(s.id);
+    if (pane) {
+      pane.tail.stop();
+      await this.tmux.tryRun(["kill-pane", "-t", pane.paneId]);
+    }
+    rmSync(this.logPath(s.id), { force: true });
+  }
+
+  async shutdown(kept: PtySession[]): Promise<void> {
+    if (this.poller) clearInterval(this.poller);
+    this.poller = null;
+    for (const s of kept) {
+      const p = this.panes.get(s.id);
+      if (p) this.save(s, p.paneId, p.tmuxSession);
+    }
+    const keptIds = new Set(kept.map((s) => s.id));
+    for (const [id, p] of this.panes) {
+      p.tail.stop();
+      if (!keptIds.has(id)) {
+        await this.tmux.tryRun(["kill-pane", "-t", p.paneId]);
+        this.state.remove(id);
+        rmSync(this.logPath(id), { force: true });
+      }
+    }
+    this.panes.clear();
+    if (kept.length === 0) await this.tmux.tryRun(["kill-server"]);
+  }
+
+  /**
+   * Rebuilds the persisted panes of `name` (and, for a shared workspace, of its whole group) as live
+   * sessions. All-or-nothing: if any pane of the group is gone, nothing is recovered.
+   */
+  async recover(
+    name: string,
+    owner: string,
+    adopt: (entry: PersistedPane, paneAlive: boolean) => PtySession,
+    isLive: (id: string) => boolean,
+  ): Promise<PtySession[]> {
+    const entry = this.state.all().find((e) => e.name === name && e.owner === owner);
+    if (!entry) throw new Error(`no persisted tmux session named '${name}' for this owner`);
+    const group = entry.tmux_workspace
+      ? this.state.all().filter((e) => e.owner === owner && e.tmux_workspace === entry.tmux_workspace)
+      : [entry];
+    if (group.some((e) => isLive(e.session_id))) {
+      throw new Error(`session '${name}' is already live in this server; use pty_resume`);
+    }
+    const out = await this.tmux.tryRun([
+      "list-panes",
+      "-a",
+      "-F",
+      "#{pane_id} #{pane_dead} #{pane_dead_status} #{pane_dead_signal} #{pane_pid}",
+    ]);
+    const rows = new Map(
+      (out ?? "")
+        .trim()
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => {
+          const [id, dead, status, signal, pid] = l.split(" ");
+          return [id, { dead: dead === "1", status, signal, pid: Number(pid) }] as const;
+        }),
+    );
+    const missing = group.filter((e) => !rows.has(e.pane_id) || !existsSync(this.logPath(e.session_id)));
+    if (missing.length > 0) {
+      throw new Error(
+        `cannot recover '${name}': ${missing.length} of ${group.length} persisted pane(s) are gone; nothing was recovered`,
+      );
+    }
+    const sessions: PtySession[] = [];
+    for (const e of group) {
+      const row = rows.get(e.pane_id)!;
+      const s = adopt(e, !row.dead);
+      const handlers: ProcessHandlers = {
+        onData: (c, st) => s.onChildData(c, st),
+        onExit: (i) => s.onChildExit(i),
+      };
+      const pane = this.track(s, e.pane_id, e.tmux_session, handlers);
+      s.attach(this.handle(pane, row.pid));
+      if (row.dead) {
+        this.finish(
+          pane,
+          row.signal
+            ? { exitCode: null, signal: signalFromNumber(Number(row.signal)) }
+            : { exitCode: Number(row.status || 0), signal: null },
+        );
+      }
+      sessions.push(s);
+    }
+    return sessions;
+  }
+
+  logSize(id: string): number {
+    try {
+      return statSync(this.logPath(id)).size;
+    } catch {
+      return 0;
+    }
+  }
+}
+
+function signalFromNumber(n: number): string {
+  const names: Record<number, string> = {
+    1: "SIGHUP",
+    2: "SIGINT",
+    3: "SIGQUIT",
+    9: "SIGKILL",
+    15: "SIGTERM",
+  };
+  return names[n] ?? `SIG${n}`;
 }

@@ -24,6 +24,7 @@ export const ptyAttach = defineTool({
   async handler(a, ctx) {
     const s = ctx.session(a, "read");
     const r = ctx.app.leases.attach(s, a.client_id);
+    ctx.app.tmux?.refresh(s);
     return result({
       ok: true,
       session_id: s.id,
@@ -45,6 +46,7 @@ export const ptyDetach = defineTool({
   async handler(a, ctx) {
     const s = ctx.session(a, "read");
     const r = ctx.app.leases.detach(s, a.client_id);
+    ctx.app.tmux?.refresh(s);
     return result({ ok: true, session_id: s.id, was_attached: r.was_attached, ...exitFields(s), ...s.audit });
   },
 });
@@ -63,6 +65,7 @@ export const ptyHandoff = defineTool({
   async handler(a, ctx) {
     const s = ctx.session(a, "read");
     const moved = ctx.app.leases.handoff(s, a.client_id, a.target_client_id, a.reason ?? null);
+    for (const m of moved) ctx.app.tmux?.refresh(m);
     return result({
       ok: true,
       attached_client_id: s.attachedClientId,
@@ -86,6 +89,7 @@ export const ptyTakeover = defineTool({
   async handler(a, ctx) {
     const s = ctx.session(a, "read");
     const moved = ctx.app.leases.takeover(s, a.client_id, a.from_client_id, a.reason ?? null);
+    for (const m of moved) ctx.app.tmux?.refresh(m);
     return result({
       ok: true,
       attached_client_id: s.attachedClientId,

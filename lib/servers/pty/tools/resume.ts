@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { checkOwnerAndScope } from "../policy.ts";
 import { statusRecord } from "../status.ts";
+import { recoverTmuxSessions } from "../tmux-setup.ts";
 import { ToolError } from "../tool-error.ts";
 import { defineTool, result } from "./define.ts";
 import { exitShape, looseRecord, owner } from "./schemas.ts";
@@ -42,8 +43,7 @@ export const ptyRecover = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async handler(a, ctx) {
     const { app } = ctx;
-    if (!app.tmux) throw new ToolError("tmux backend is not available (tmux not found)");
-    const sessions = await app.tmux.recover(a.name, a.owner);
+    const sessions = await recoverTmuxSessions(app, a.name, a.owner);
     const rows = sessions.map((s) => statusRecord(s, app.leases, ""));
     return result({
       ok: true,

@@ -1,0 +1,115 @@
+import { afterAll, describe, expect, it } from "vitest";
+import type { StdioSession } from "../helpers/mcpkit.ts";
+import { fails, ok, startPty, tempDir } from "./helpers.ts";
+
+const O = { owner: "tm" };
+const servers: StdioSession[] = [];
+afterAll(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+});
+
+async function server(stateDir: string) {
+  const s = await startPty({ PTY_MCP_STATE_DIR: stateDir });
+  servers.push(s);
+  return s.client;
+}
+
+describe("tmux backend", () => {
+  it("runs a command in a pane: byte-exact output, input, exit code via remain-on-exit", async () => {
+    const c = await server(tempDir("pty-tmux-"));
+    const s = await ok(c, "pty_spawn", {
+      command: "printf tmux-ok; read line; echo got:$line; exit 4",
+      ...O,
+      backend: "tmux",
+      wait_ms: 3000,
+    });
+    expect(s.backend).toBe("tmux");
+    expect(s.output).toContain("tmux-ok");
+    await ok(c, "pty_write", { session_id: s.session_id, ...O, data: "hello", keys: ["Enter"] });
+    const u = await ok(c, "pty_read_until", {
+      session_id: s.session_id,
+      ...O,
+      pattern: "got:hello",
+      timeout_ms: 5000,
+    });
+    expect(u.matched).toBe(true);
+    const w = await ok(c, "pty_wait", { session_id: s.session_id, ...O, timeout_ms: 5000 });
+    expect(w).toMatchObject({ running: false, exit_code: 4 });
+    expect(
+      await fails(c, "pty_spawn", { command: "ls", ...O, backend: "tmux", separate_streams: true }),
+    ).toMatch(/separate_streams/);
+    await ok(c, "pty_close", { session_id: s.session_id, ...O });
+  });
+
+  it("groups panes of one owner in a workspace, moves leases together, and recovers after a restart", async () => {
+    const dir = tempDir("pty-tmux-");
+    const c1 = await server(dir);
+    const spawn = (name: string) =>
+      ok(c1, "pty_spawn", {
+        command: `read line; printf "${name}:%s" "$line"; sleep 60`,
+        ...O,
+        name,
+        backend: "tmux",
+        tmux_workspace: "ws1",
+      });
+    const a = await spawn("pane-a");
+    const b = await spawn("pane-b");
+    await ok(c1, "pty_attach", { session_id: a.session_id, ...O, client_id: "ctl-1" });
+    await ok(c1, "pty_attach", { session_id: b.session_id, ...O, client_id: "ctl-1" });
+    // The workspace has one lease holder: another client cannot attach a sibling.
+    expect(await fails(c1, "pty_attach", { session_id: b.session_id, ...O, client_id: "ctl-2" })).toMatch(
+      /another client/,
+    );
+    const t = await ok(c1, "pty_takeover", {
+      session_id: a.session_id,
+      ...O,
+      client_id: "ctl-2",
+      from_client_id: "ctl-1",
+      reason: "ctl-1 gone",
+    });
+    expect([...t.moved_session_ids].sort()).toEqual([a.session_id, b.session_id].sort());
+    const st = await ok(c1, "pty_status", { session_id: b.session_id, ...O });
+    expect(st).toMatchObject({
+      attached_client_id: "ctl-2",
+      workspace_attached_client_id: "ctl-2",
+      last_lease_action: "takeover",
+      last_lease_reason: "ctl-1 gone",
+    });
+    await ok(c1, "pty_write", { session_id: a.session_id, ...O, client_id: "ctl-2", data: "one\r" });
+    await ok(c1, "pty_read_until", {
+      session_id: a.session_id,
+      ...O,
+      client_id: "ctl-2",
+      pattern: "pane-a:one",
+      timeout_ms: 5000,
+    });
+
+    // Restart: the named panes outlive the server; pty_resume only sees live sessions, pty_recover rebuilds.
+    await servers.shift()!.close();
+    const c2 = await server(dir);
+    expect(await fails(c2, "pty_resume", { name: "pane-b", ...O })).toMatch(/pty_recover/);
+    const r = await ok(c2, "pty_recover", { name: "pane-b", ...O });
+    expect(r.sessions).toHaveLength(2);
+    const rb = r.sessions.find((x: { name: string }) => x.name === "pane-b");
+    expect(rb).toMatchObject({
+      recovered: true,
+      attached_client_id: null,
+      last_lease_action: "takeover",
+      running: true,
+    });
+    await ok(c2, "pty_write", { session_id: rb.session_id, ...O, data: "two\r" });
+    const u = await ok(c2, "pty_read_until", {
+      session_id: rb.session_id,
+      ...O,
+      pattern: "pane-b:two",
+      timeout_ms: 5000,
+    });
+    expect(u.matched).toBe(true);
+    const resumed = await ok(c2, "pty_resume", { name: "pane-a", ...O });
+    expect(resumed.session_id).toBe(a.session_id);
+    expect(await fails(c2, "pty_recover", { name: "pane-a", ...O })).toMatch(/already live/);
+    await ok(c2, "pty_close", { session_id: a.session_id, ...O });
+    await ok(c2, "pty_close", { session_id: rb.session_id, ...O });
+    expect(await fails(c2, "pty_recover", { name: "nope", ...O })).toMatch(/no persisted/);
+  });
+});
