@@ -1,4 +1,6 @@
+import { ProgressNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitFor } from "../helpers/mcpkit.ts";
 import { type PtmRig, startRig, textOf } from "./helpers.ts";
 
 const READ_TOOLS = [
@@ -181,18 +183,20 @@ describe("mcpkit ptm with writes enabled, through the real server", () => {
   });
 
   it("page walks report progress when the client sends a progress token", async () => {
-    const seen: number[] = [];
-    const r = await rig.session.client.callTool(
-      { name: "list_prompts", arguments: { limit: 4 } },
-      undefined,
-      {
-        onprogress: (p) => {
-          seen.push(p.progress);
-        },
-      },
-    );
+    // Our own handler: the SDK's built-in onprogress drops a notification that lands in the same chunk
+    // as the response (it forgets the token before the notification handler runs).
+    const seen: unknown[] = [];
+    rig.session.client.setNotificationHandler(ProgressNotificationSchema, (n) => {
+      seen.push(n.params);
+    });
+    const r = await rig.session.client.callTool({
+      name: "list_prompts",
+      arguments: { limit: 4 },
+      _meta: { progressToken: "walk-1" },
+    });
     expect(r.isError).toBeFalsy();
-    expect(seen).toEqual([4]);
+    await waitFor(() => seen.length > 0);
+    expect(seen).toEqual([{ progressToken: "walk-1", progress: 4, total: 4 }]);
   });
 
   it("runs progress from queued to completed and then have a report", async () => {
