@@ -5,10 +5,10 @@ export const ptcCommand: ServerCommandSpec = {
   aliases: ["ptc-mcp"],
   summary: "programmatic tool calling: one script, many downstream tool calls",
   description:
-    "Connects to the MCP servers in PTC-MCP's config.yaml (and/or a Claude-style .mcp.json) and offers\n" +
-    "list_callable_tools, inspect_tool and execute_program: JavaScript/TypeScript programs run in a QuickJS\n" +
-    "sandbox (Python programs in a python3 child) and call the downstream tools as async functions.\n" +
-    "A missing config.yaml means defaults and no downstream servers.",
+    "Connects to the MCP servers in PTC-MCP's config.yaml (and/or a Claude-style .mcp.json) and offers " +
+    "list_callable_tools, inspect_tool and execute_program: JavaScript and TypeScript programs run in a QuickJS " +
+    "sandbox, Python programs in a python3 child, and call the downstream tools as async functions. A missing " +
+    "config.yaml means defaults and no downstream servers.",
   defaultPort: 3345,
   authTokenEnv: ["PTC_MCP_AUTH_TOKEN"],
   options: [

@@ -3,7 +3,7 @@ import type { ToolCatalog } from "./catalog.ts";
 import { CallDispatcher } from "./dispatcher.ts";
 import type { PythonEngine } from "./engine/python-runner.ts";
 import type { QuickJSEngine, ScriptHost } from "./engine/quickjs-runner.ts";
-import { stripTypes, TypeScriptSyntaxError } from "./engine/ts-strip.ts";
+import { TypeScriptSyntaxError } from "./engine/ts-syntax-error.ts";
 import { formatRun } from "./format-result.ts";
 import { describeTool, serverStatus } from "./inspect.ts";
 import { rankTools } from "./search.ts";
@@ -60,7 +60,9 @@ export class ProgramRunner {
       if (language === "python") {
         outcome = await this.python.run({ ...common, code: req.code }, host);
       } else {
-        const code = language === "typescript" ? stripTypes(req.code) : req.code;
+        // sucrase is loaded on first use: it is the largest part of ptc's start-up otherwise.
+        const code =
+          language === "typescript" ? (await import("./engine/ts-strip.ts")).stripTypes(req.code) : req.code;
         outcome = await this.js.run({ ...common, code }, host);
       }
     } catch (err) {

@@ -356,7 +356,8 @@ export class QuickJSEngine {
     const mod = await this.pool.acquire();
     const run = new QuickJSRun(mod, opts, host);
     const outcome = await run.start();
-    this.pool.release(mod, run.healthy);
+    // A module whose heap grew to the memory limit keeps that WASM memory; let it go rather than pool it.
+    this.pool.release(mod, run.healthy && outcome.errorKind !== "memory");
     return outcome;
   }
 }

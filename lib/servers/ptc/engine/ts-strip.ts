@@ -1,16 +1,5 @@
 import { transform } from "sucrase";
-
-/** A TypeScript syntax error, with the 1-based line and column sucrase reports. */
-export class TypeScriptSyntaxError extends Error {
-  constructor(
-    message: string,
-    readonly line?: number,
-    readonly column?: number,
-  ) {
-    super(message);
-    this.name = "SyntaxError";
-  }
-}
+import { TypeScriptSyntaxError } from "./ts-syntax-error.ts";
 
 /**
  * Removes TypeScript syntax (annotations, interfaces, generics, `as`, enums) and leaves JavaScript on the same
