@@ -1,4 +1,4 @@
-import type { StreamName } from "./process-backend.ts";
+import { pidAlive, type StreamName } from "./process-backend.ts";
 import type { PtySession } from "./session.ts";
 
 /** Sends MCP progress notifications during a long wait, when the client asked for them. */
@@ -58,7 +58,17 @@ export async function waitForQuiet(
     if (!session.running || now >= end || opts.signal?.aborted) return;
     const seen = session.pending(reader, stream) > 0;
     const lastOut = Math.max(session.lastOutputAt, start);
-    if (seen && now - lastOut >= quietMs) return;
+    if (seen && now - lastOut >= quietMs) {
+      // The child may already be gone while its exit is still being drained: report the exit too.
+      if (session.pid > 0 && !pidAlive(session.pid)) {
+        await waitUntil(session, () => !session.running, {
+          timeoutMs: Math.min(1000, Math.max(0, end - now)),
+          signal: opts.signal,
+          stopOnExit: false,
+        });
+      }
+      return;
+    }
     if (opts.progress && now - lastProgress >= 1000) {
       lastProgress = now;
       opts.progress(now - start, opts.timeoutMs, "waiting for output to settle");
