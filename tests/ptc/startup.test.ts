@@ -2,8 +2,10 @@ import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { baseEnv, connectStdio, mcpkitCommand, ROOT } from "../helpers/mcpkit.ts";
+import { baseEnv, connectStdio, mcpkitCommand, ROOT, waitFor } from "../helpers/mcpkit.ts";
 import { callText, MOCK_SERVER, mockServerYaml, runProgram, writeConfig } from "./helpers.ts";
+
+const LATE_START = join(ROOT, "tests/fixtures/ptc/late-start.mjs");
 
 /** Runs `mcpkit ptc` expecting it to exit at start-up (stdin closed at once). */
 function startFails(config: string, extraArgs: string[] = []) {
@@ -104,6 +106,30 @@ describe("mcpkit ptc start-up and config", () => {
     const f = await runProgram(s.client, "x = 1 / 0", { language: "python" });
     expect(f.isError).toBe(true);
     expect(f.text).toContain("ZeroDivisionError");
+    await s.close();
+  });
+
+  it("a server that is down at start-up is skipped, retried, and its tools come back", async () => {
+    const flag = join(dirname(writeConfig("")), "ready");
+    const config = writeConfig(
+      `servers:\n  - name: late\n    command: node\n    args: [${JSON.stringify(LATE_START)}, ${JSON.stringify(flag)}]\n`,
+    );
+    const s = await connectStdio(["ptc"], { env: baseEnv({ PTC_MCP_CONFIG: config }) });
+    const before = await callText(s.client, "list_callable_tools");
+    expect(before.texts[0]).toBe("[]");
+    expect(before.texts[1]).toMatch(
+      /^UNAVAILABLE SERVERS \(their tools are not listed; reconnecting\): late: /,
+    );
+    const down = await runProgram(s.client, "server_status().late");
+    expect(down.structured.result).toMatchObject({ connected: false, tools: 0 });
+    writeFileSync(flag, "");
+    await waitFor(
+      async () => (await callText(s.client, "list_callable_tools")).texts[0]!.includes("mcp__late__greet"),
+      20_000,
+      200,
+    );
+    const r = await runProgram(s.client, "await mcp__late__greet({ name: 'late' })");
+    expect(r.structured.result).toBe("Hello, late!");
     await s.close();
   });
 });

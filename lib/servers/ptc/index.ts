@@ -43,15 +43,12 @@ export function createPtcApp(
     catalog,
     runner,
     createServer() {
+      // ptc's own three tools never change, so downstream changes need no list_changed to our clients:
+      // list_callable_tools reads the live catalog on every call.
       const server = createPtcServer(catalog, runner, opts.version ?? "0.0.0");
       servers.add(server);
-      // Tell connected clients when downstream tools come and go (reconnects, list_changed).
-      const off = opts.source.onToolsChanged?.(() => {
-        if (server.isConnected()) server.sendToolListChanged();
-      });
       const prior = server.server.onclose;
       server.server.onclose = () => {
-        off?.();
         servers.delete(server);
         prior?.();
       };
