@@ -89,6 +89,9 @@ export async function runPreflight(
     } catch (err) {
       if (err instanceof CloudflareAccessError)
         throw new StartupError(`CloudflareAccessError: ${err.message}`, EXIT.auth);
+      // The backend went away after /healthz answered: that is still "unreachable".
+      if (err instanceof PtmUnreachableError)
+        throw new StartupError(`PTM ${path} failed: ${err.message}`, EXIT.unreachable);
       throw new StartupError(`PTM ${path} failed: ${errorMessage(err)}`, code);
     }
   };
