@@ -253,6 +253,19 @@ out`,
     expect(runs.map((r) => r.structured.result)).toEqual([0, 1, 2, 3]);
   });
 
+  it("a cancelled request stops its program; the server stays usable", async () => {
+    const ac = new AbortController();
+    const pending = s.client.callTool(
+      { name: "execute_program", arguments: { code: "await sleep(60000)" } },
+      undefined,
+      { signal: ac.signal },
+    );
+    setTimeout(() => ac.abort(), 100);
+    await expect(pending).rejects.toThrow();
+    const after = await runProgram(s.client, "'alive'");
+    expect(after.structured.result).toBe("alive");
+  });
+
   it("TypeScript is stripped and runs; TS syntax errors carry the line", async () => {
     const r = await runProgram(
       s.client,
