@@ -5,66 +5,77 @@ import { SERVER_COMMANDS } from "../../lib/cli/commands.ts";
 import { ROOT } from "../helpers/mcpkit.ts";
 import { cleanupTemps, run, tempDir } from "./helpers.ts";
 
+// bun test ignores bunfig's timeout for these; every test that spawns processes says how long it may take.
+const T = 90_000;
+
 afterAll(cleanupTemps);
 
 const MCPKIT = resolve(ROOT, "dist/mcpkit.mjs");
 const ALIASES = SERVER_COMMANDS.flatMap((c) => c.aliases.map((a) => [a, c.name] as const));
 
 describe("mcpkit link-aliases (Node bundle)", () => {
-  it("links every alias to the bundle, and each link selects its server", () => {
-    const dir = tempDir("aliases");
-    const r = run("node", [MCPKIT, "link-aliases", "--dir", dir]);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain("linked pmcp, ptc-mcp, pty-mcp, ptm-mcp, trueppm-mcp");
-    for (const [alias, server] of ALIASES) {
-      const link = join(dir, alias);
-      expect(lstatSync(link).isSymbolicLink()).toBe(true);
-      expect(realpathSync(link)).toBe(realpathSync(MCPKIT));
-      const help = run(link, ["--help"]);
-      expect(help.code).toBe(0);
-      expect(help.stdout).toContain(`Usage: mcpkit ${server}`);
-    }
-  });
+  it(
+    "links every alias to the bundle, and each link selects its server",
+    () => {
+      const dir = tempDir("aliases");
+      const r = run("node", [MCPKIT, "link-aliases", "--dir", dir]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain("linked pmcp, ptc-mcp, pty-mcp, ptm-mcp, trueppm-mcp");
+      for (const [alias, server] of ALIASES) {
+        const link = join(dir, alias);
+        expect(lstatSync(link).isSymbolicLink()).toBe(true);
+        expect(realpathSync(link)).toBe(realpathSync(MCPKIT));
+        const help = run(link, ["--help"]);
+        expect(help.code).toBe(0);
+        expect(help.stdout).toContain(`Usage: mcpkit ${server}`);
+      }
+    },
+    T,
+  );
 
-  it("is idempotent, refuses to clobber a foreign file, replaces it with --force", () => {
-    const dir = tempDir("aliases");
-    expect(run("node", [MCPKIT, "link-aliases", "--dir", dir]).code).toBe(0);
-    const again = run("node", [MCPKIT, "link-aliases", "--dir", dir]);
-    expect(again.code).toBe(0);
-    expect(again.stdout).toContain("already linked");
+  it(
+    "is idempotent, refuses to clobber a foreign file, replaces it with --force",
+    () => {
+      const dir = tempDir("aliases");
+      expect(run("node", [MCPKIT, "link-aliases", "--dir", dir]).code).toBe(0);
+      const again = run("node", [MCPKIT, "link-aliases", "--dir", dir]);
+      expect(again.code).toBe(0);
+      expect(again.stdout).toContain("already linked");
 
-    const other = tempDir("aliases");
-    writeFileSync(join(other, "pty-mcp"), "#!/bin/sh\necho old\n");
-    const refused = run("node", [MCPKIT, "link-aliases", "--dir", other]);
-    expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/pty-mcp already exists; pass --force/);
-    expect(readFileSync(join(other, "pty-mcp"), "utf8")).toContain("echo old");
-    const forced = run("node", [MCPKIT, "link-aliases", "--dir", other, "--force"]);
-    expect(forced.code).toBe(0);
-    expect(run(join(other, "pty-mcp"), ["--help"]).stdout).toContain("Usage: mcpkit pty");
-  });
+      const other = tempDir("aliases");
+      writeFileSync(join(other, "pty-mcp"), "#!/bin/sh\necho old\n");
+      const refused = run("node", [MCPKIT, "link-aliases", "--dir", other]);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/pty-mcp already exists; pass --force/);
+      expect(readFileSync(join(other, "pty-mcp"), "utf8")).toContain("echo old");
+      const forced = run("node", [MCPKIT, "link-aliases", "--dir", other, "--force"]);
+      expect(forced.code).toBe(0);
+      expect(run(join(other, "pty-mcp"), ["--help"]).stdout).toContain("Usage: mcpkit pty");
+    },
+    T,
+  );
 
-  it("writes .cmd shims on Windows that name the server", async () => {
-    const { linkAliases } = await import("../../lib/cli/aliases.ts");
-    const dir = tempDir("aliases-win");
-    const argv1 = process.argv[1];
-    process.argv[1] = MCPKIT;
-    const write = process.stdout.write;
-    process.stdout.write = (() => true) as typeof process.stdout.write;
-    try {
-      linkAliases({ dir, force: false, commands: SERVER_COMMANDS, platform: "win32" });
-    } finally {
-      process.stdout.write = write;
-      process.argv[1] = argv1;
-    }
-    for (const [alias, server] of ALIASES) {
-      const shim = readFileSync(join(dir, `${alias}.cmd`), "utf8");
-      expect(shim).toBe(`@echo off\r\nnode "${realpathSync(MCPKIT)}" ${server} %*\r\n`);
-    }
-    expect(existsSync(join(dir, "pty-mcp"))).toBe(false);
-  });
-
-  it("--help shows examples", () => {
-    expect(run("node", [MCPKIT, "link-aliases", "--help"]).stdout).toContain("Examples:");
-  });
+  it(
+    "writes .cmd shims on Windows that name the server",
+    async () => {
+      const { linkAliases } = await import("../../lib/cli/aliases.ts");
+      const dir = tempDir("aliases-win");
+      const argv1 = process.argv[1];
+      process.argv[1] = MCPKIT;
+      const write = process.stdout.write;
+      process.stdout.write = (() => true) as typeof process.stdout.write;
+      try {
+        linkAliases({ dir, force: false, commands: SERVER_COMMANDS, platform: "win32" });
+      } finally {
+        process.stdout.write = write;
+        process.argv[1] = argv1;
+      }
+      for (const [alias, server] of ALIASES) {
+        const shim = readFileSync(join(dir, `${alias}.cmd`), "utf8");
+        expect(shim).toBe(`@echo off\r\nnode "${realpathSync(MCPKIT)}" ${server} %*\r\n`);
+      }
+      expect(existsSync(join(dir, "pty-mcp"))).toBe(false);
+    },
+    T,
+  );
 });

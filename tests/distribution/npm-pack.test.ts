@@ -13,6 +13,9 @@ import {
   tempDir,
 } from "./helpers.ts";
 
+// bun test ignores bunfig's timeout for these; every test that spawns processes says how long it may take.
+const T = 90_000;
+
 // `npm pack` → install the tarball into an empty folder with --offline (dependencies come from the npm
 // cache this machine filled when it installed the repo) → run the installed bin like a user would.
 
@@ -48,56 +51,72 @@ beforeAll(async () => {
 afterAll(cleanupTemps);
 
 describe("npm package", () => {
-  it("holds the bundle, package.json and README only", () => {
-    expect(files).toEqual(["README.md", "dist/mcpkit.mjs", "package.json"]);
-  });
+  it(
+    "holds the bundle, package.json and README only",
+    () => {
+      expect(files).toEqual(["README.md", "dist/mcpkit.mjs", "package.json"]);
+    },
+    T,
+  );
 
-  it("the bundle runs with only its external packages next to it (the rest is bundled)", async () => {
-    // Proof for which dependencies must stay runtime dependencies: give the bundle a node_modules that
-    // holds only the externals (and their own packages) and run a real server from it.
-    const dir = tempDir("externals-only");
-    mkdirSync(join(dir, "dist"));
-    mkdirSync(join(dir, "node_modules"));
-    copyFileSync(resolve(ROOT, "dist/mcpkit.mjs"), join(dir, "dist/mcpkit.mjs"));
-    const keep = ["@lydell", "@jitl", "quickjs-emscripten", "quickjs-emscripten-core"];
-    for (const name of keep)
-      symlinkSync(resolve(ROOT, "node_modules", name), join(dir, "node_modules", name));
-    for (const e of EXTERNAL.filter((x) => !x.startsWith("bun"))) {
-      expect(keep.some((k) => e === k || e.startsWith(`${k}/`))).toBe(true);
-    }
-    for (const dep of ["@lydell/node-pty", "quickjs-emscripten"])
-      expect(Object.keys(pkg.dependencies)).toContain(dep);
-    const bundle = join(dir, "dist/mcpkit.mjs");
-    expect(run("node", [bundle, "--version"], { cwd: dir }).stdout.trim()).toBe(pkg.version);
-    const smoke: SmokeServer = await startSmokeServer();
-    try {
-      expect(
-        (await listToolNames("node", [bundle, smoke.name], { env: smoke.env, cwd: dir })).length,
-      ).toBeGreaterThan(0);
-    } finally {
-      await smoke.stop();
-    }
-  });
+  it(
+    "the bundle runs with only its external packages next to it (the rest is bundled)",
+    async () => {
+      // Proof for which dependencies must stay runtime dependencies: give the bundle a node_modules that
+      // holds only the externals (and their own packages) and run a real server from it.
+      const dir = tempDir("externals-only");
+      mkdirSync(join(dir, "dist"));
+      mkdirSync(join(dir, "node_modules"));
+      copyFileSync(resolve(ROOT, "dist/mcpkit.mjs"), join(dir, "dist/mcpkit.mjs"));
+      const keep = ["@lydell", "@jitl", "quickjs-emscripten", "quickjs-emscripten-core"];
+      for (const name of keep)
+        symlinkSync(resolve(ROOT, "node_modules", name), join(dir, "node_modules", name));
+      for (const e of EXTERNAL.filter((x) => !x.startsWith("bun"))) {
+        expect(keep.some((k) => e === k || e.startsWith(`${k}/`))).toBe(true);
+      }
+      for (const dep of ["@lydell/node-pty", "quickjs-emscripten"])
+        expect(Object.keys(pkg.dependencies)).toContain(dep);
+      const bundle = join(dir, "dist/mcpkit.mjs");
+      expect(run("node", [bundle, "--version"], { cwd: dir }).stdout.trim()).toBe(pkg.version);
+      const smoke: SmokeServer = await startSmokeServer();
+      try {
+        expect(
+          (await listToolNames("node", [bundle, smoke.name], { env: smoke.env, cwd: dir })).length,
+        ).toBeGreaterThan(0);
+      } finally {
+        await smoke.stop();
+      }
+    },
+    T,
+  );
 
-  it("npx mcpkit --version and pty --help work from the install", () => {
-    const v = run("npx", ["--no", "--", "mcpkit", "--version"], { cwd: app, env: npmEnv() });
-    expect(v.code, v.stderr).toBe(0);
-    expect(v.stdout.trim()).toBe(pkg.version);
-    const help = run("npx", ["--no", "--", "mcpkit", "pty", "--help"], { cwd: app, env: npmEnv() });
-    expect(help.code).toBe(0);
-    expect(help.stdout).toContain("Usage: mcpkit pty");
-  });
+  it(
+    "npx mcpkit --version and pty --help work from the install",
+    () => {
+      const v = run("npx", ["--no", "--", "mcpkit", "--version"], { cwd: app, env: npmEnv() });
+      expect(v.code, v.stderr).toBe(0);
+      expect(v.stdout.trim()).toBe(pkg.version);
+      const help = run("npx", ["--no", "--", "mcpkit", "pty", "--help"], { cwd: app, env: npmEnv() });
+      expect(help.code).toBe(0);
+      expect(help.stdout).toContain("Usage: mcpkit pty");
+    },
+    T,
+  );
 
-  it("the installed bin serves initialize + tools/list over stdio", async () => {
-    const smoke: SmokeServer = await startSmokeServer();
-    try {
-      const names = await listToolNames(join(app, "node_modules/.bin/mcpkit"), [smoke.name], {
-        env: smoke.env,
-        cwd: app,
-      });
-      expect(names.length).toBeGreaterThan(0);
-    } finally {
-      await smoke.stop();
-    }
-  });
+  it(
+    "the installed bin serves initialize + tools/list over stdio",
+    async () => {
+      const smoke: SmokeServer = await startSmokeServer();
+      try {
+        const names = await listToolNames(join(app, "node_modules/.bin/mcpkit"), [smoke.name], {
+          env: smoke.env,
+          cwd: app,
+        });
+        expect(names.length).toBeGreaterThan(0);
+      } finally {
+        await smoke.stop();
+      }
+    },
+    T,
+  );
 });

@@ -15,6 +15,9 @@ import {
   tempDir,
 } from "./helpers.ts";
 
+// bun test ignores bunfig's timeout for these; every test that spawns processes says how long it may take.
+const T = 90_000;
+
 // A --fake release: the host target is compiled for real, the other targets are placeholders, so the
 // sums, the formula and the manifest are all exercised in one binary build.
 
@@ -61,98 +64,118 @@ function sums(): Map<string, string> {
 }
 
 describe("release --fake", () => {
-  it("SHA256SUMS lists every archive with its real sha256 (and sha256sum -c agrees)", () => {
-    const listed = sums();
-    expect([...listed.keys()].sort()).toEqual(
-      TARGETS.map((t: string) => archiveOf(t.replace("bun-", ""))).sort(),
-    );
-    for (const [file, hash] of listed) {
-      expect(hash).toMatch(/^[0-9a-f]{64}$/);
-      expect(
-        createHash("sha256")
-          .update(readFileSync(join(out, file)))
-          .digest("hex"),
-      ).toBe(hash);
-    }
-    if (hasProgram("sha256sum")) expect(run("sha256sum", ["-c", "SHA256SUMS"], { cwd: out }).code).toBe(0);
-  });
-
-  it("the alias list it installs matches the command table", () => {
-    expect(ALIASES).toEqual(
-      Object.fromEntries(SERVER_COMMANDS.flatMap((c) => c.aliases.map((a) => [a, c.name]))),
-    );
-  });
-
-  it(`the Homebrew formula is valid Ruby (${hasProgram("ruby") ? "ruby -c" : "structural check, no ruby here"}) with a url+sha256 per platform`, () => {
-    const file = join(out, "mcpkit.rb");
-    const rb = readFileSync(file, "utf8");
-    if (hasProgram("ruby")) expect(run("ruby", ["-c", file]).stdout).toContain("Syntax OK");
-    // Structural check: balanced do/end, one class, the fields Homebrew requires.
-    const opens = rb.match(/\bdo\b(\s*\|[^|]*\|)?\s*$|^\s*(class|def)\b/gm)?.length ?? 0;
-    const ends = rb.match(/^\s*end\s*$/gm)?.length ?? 0;
-    expect(opens).toBe(ends);
-    expect(rb).toMatch(/^class Mcpkit < Formula$/m);
-    for (const field of ["desc", "homepage", "version", "license"])
-      expect(rb).toMatch(new RegExp(`^  ${field} "[^"]+"$`, "m"));
-    expect(rb).toContain(`version "${version}"`);
-    const listed = sums();
-    for (const [os, arch, block] of [
-      ["darwin", "arm64", "on_arm"],
-      ["darwin", "x64", "on_intel"],
-      ["linux", "arm64", "on_arm"],
-      ["linux", "x64", "on_intel"],
-    ] as const) {
-      const file = archiveOf(`${os}-${arch}`);
-      const url = `${BASE.replace("{version}", version)}${file}`;
-      const section = rb.slice(rb.indexOf(os === "darwin" ? "on_macos do" : "on_linux do"));
-      expect(section).toMatch(
-        new RegExp(
-          `${block} do\\n\\s+url "${url.replace(/[.?]/g, "\\$&")}"\\n\\s+sha256 "${listed.get(file)}"`,
-        ),
+  it(
+    "SHA256SUMS lists every archive with its real sha256 (and sha256sum -c agrees)",
+    () => {
+      const listed = sums();
+      expect([...listed.keys()].sort()).toEqual(
+        TARGETS.map((t: string) => archiveOf(t.replace("bun-", ""))).sort(),
       );
-    }
-    expect(rb).toContain('bin.install "mcpkit"');
-    expect(rb).not.toContain("{{");
-  });
+      for (const [file, hash] of listed) {
+        expect(hash).toMatch(/^[0-9a-f]{64}$/);
+        expect(
+          createHash("sha256")
+            .update(readFileSync(join(out, file)))
+            .digest("hex"),
+        ).toBe(hash);
+      }
+      if (hasProgram("sha256sum")) expect(run("sha256sum", ["-c", "SHA256SUMS"], { cwd: out }).code).toBe(0);
+    },
+    T,
+  );
 
-  it("the Scoop manifest has the schema's essentials and the right url/hash", () => {
-    const m = JSON.parse(readFileSync(join(out, "mcpkit.json"), "utf8"));
-    // Required by ScoopInstaller/Scoop schema.json: version, homepage, license.
-    expect(m.version).toBe(version);
-    expect(typeof m.homepage).toBe("string");
-    expect(typeof m.license).toBe("string");
-    const file = archiveOf("windows-x64");
-    const arch = m.architecture["64bit"];
-    expect(arch.url).toBe(`${BASE.replace("{version}", version)}${file}`);
-    expect(arch.hash).toBe(sums().get(file));
-    expect(arch.hash).toMatch(/^[0-9a-f]{64}$/);
-    // bin: a string or an array of strings / [exe, alias, args] triples.
-    expect(m.bin[0]).toBe("mcpkit.exe");
-    for (const entry of m.bin.slice(1)) {
-      expect(entry).toHaveLength(3);
-      expect(ALIASES[entry[1]]).toBe(entry[2]);
-    }
-    expect(m.autoupdate.architecture["64bit"].url).toContain("$version");
-    expect(m.autoupdate.architecture["64bit"].url).not.toContain(version);
-    expect(Object.keys(m).every((k) => /^[a-z_#$]/.test(k))).toBe(true);
-  });
+  it(
+    "the alias list it installs matches the command table",
+    () => {
+      expect(ALIASES).toEqual(
+        Object.fromEntries(SERVER_COMMANDS.flatMap((c) => c.aliases.map((a) => [a, c.name]))),
+      );
+    },
+    T,
+  );
 
-  it("only the host target is a real build; the others say they are placeholders", () => {
-    expect(log).toContain(`${hostTarget()} built`);
-    // The Windows zip is a real zip (checked with python's zipfile when present) holding mcpkit.exe.
-    const zip = join(out, archiveOf("windows-x64"));
-    const py = run("python3", [
-      "-c",
-      "import zipfile,sys;z=zipfile.ZipFile(sys.argv[1]);assert z.testzip() is None;print(z.namelist());print(z.read('mcpkit.exe').decode())",
-      zip,
-    ]);
-    if (py.code === 0) {
-      expect(py.stdout).toContain("['mcpkit.exe']");
-      expect(py.stdout).toContain("placeholder for bun-windows-x64");
-    } else {
-      expect(readFileSync(zip).subarray(0, 4).toString("hex")).toBe("504b0304");
-    }
-  });
+  it(
+    `the Homebrew formula is valid Ruby (${hasProgram("ruby") ? "ruby -c" : "structural check, no ruby here"}) with a url+sha256 per platform`,
+    () => {
+      const file = join(out, "mcpkit.rb");
+      const rb = readFileSync(file, "utf8");
+      if (hasProgram("ruby")) expect(run("ruby", ["-c", file]).stdout).toContain("Syntax OK");
+      // Structural check: balanced do/end, one class, the fields Homebrew requires.
+      const opens = rb.match(/\bdo\b(\s*\|[^|]*\|)?\s*$|^\s*(class|def)\b/gm)?.length ?? 0;
+      const ends = rb.match(/^\s*end\s*$/gm)?.length ?? 0;
+      expect(opens).toBe(ends);
+      expect(rb).toMatch(/^class Mcpkit < Formula$/m);
+      for (const field of ["desc", "homepage", "version", "license"])
+        expect(rb).toMatch(new RegExp(`^  ${field} "[^"]+"$`, "m"));
+      expect(rb).toContain(`version "${version}"`);
+      const listed = sums();
+      for (const [os, arch, block] of [
+        ["darwin", "arm64", "on_arm"],
+        ["darwin", "x64", "on_intel"],
+        ["linux", "arm64", "on_arm"],
+        ["linux", "x64", "on_intel"],
+      ] as const) {
+        const file = archiveOf(`${os}-${arch}`);
+        const url = `${BASE.replace("{version}", version)}${file}`;
+        const section = rb.slice(rb.indexOf(os === "darwin" ? "on_macos do" : "on_linux do"));
+        expect(section).toMatch(
+          new RegExp(
+            `${block} do\\n\\s+url "${url.replace(/[.?]/g, "\\$&")}"\\n\\s+sha256 "${listed.get(file)}"`,
+          ),
+        );
+      }
+      expect(rb).toContain('bin.install "mcpkit"');
+      expect(rb).not.toContain("{{");
+    },
+    T,
+  );
+
+  it(
+    "the Scoop manifest has the schema's essentials and the right url/hash",
+    () => {
+      const m = JSON.parse(readFileSync(join(out, "mcpkit.json"), "utf8"));
+      // Required by ScoopInstaller/Scoop schema.json: version, homepage, license.
+      expect(m.version).toBe(version);
+      expect(typeof m.homepage).toBe("string");
+      expect(typeof m.license).toBe("string");
+      const file = archiveOf("windows-x64");
+      const arch = m.architecture["64bit"];
+      expect(arch.url).toBe(`${BASE.replace("{version}", version)}${file}`);
+      expect(arch.hash).toBe(sums().get(file));
+      expect(arch.hash).toMatch(/^[0-9a-f]{64}$/);
+      // bin: a string or an array of strings / [exe, alias, args] triples.
+      expect(m.bin[0]).toBe("mcpkit.exe");
+      for (const entry of m.bin.slice(1)) {
+        expect(entry).toHaveLength(3);
+        expect(ALIASES[entry[1]]).toBe(entry[2]);
+      }
+      expect(m.autoupdate.architecture["64bit"].url).toContain("$version");
+      expect(m.autoupdate.architecture["64bit"].url).not.toContain(version);
+      expect(Object.keys(m).every((k) => /^[a-z_#$]/.test(k))).toBe(true);
+    },
+    T,
+  );
+
+  it(
+    "only the host target is a real build; the others say they are placeholders",
+    () => {
+      expect(log).toContain(`${hostTarget()} built`);
+      // The Windows zip is a real zip (checked with python's zipfile when present) holding mcpkit.exe.
+      const zip = join(out, archiveOf("windows-x64"));
+      const py = run("python3", [
+        "-c",
+        "import zipfile,sys;z=zipfile.ZipFile(sys.argv[1]);assert z.testzip() is None;print(z.namelist());print(z.read('mcpkit.exe').decode())",
+        zip,
+      ]);
+      if (py.code === 0) {
+        expect(py.stdout).toContain("['mcpkit.exe']");
+        expect(py.stdout).toContain("placeholder for bun-windows-x64");
+      } else {
+        expect(readFileSync(zip).subarray(0, 4).toString("hex")).toBe("504b0304");
+      }
+    },
+    T,
+  );
 });
 
 describe("host binary from the release archive, in a folder with no node_modules", () => {
@@ -164,35 +187,47 @@ describe("host binary from the release archive, in a folder with no node_modules
     expect(x.code).toBe(0);
     expect(readdirSync(dir)).toEqual(["mcpkit"]);
     bin = join(dir, "mcpkit");
-  });
+  }, T);
 
-  it("--version and --help", () => {
-    const v = run(bin, ["--version"], { cwd: resolve(bin, "..") });
-    expect(v.stdout.trim()).toBe(version);
-    const h = run(bin, ["--help"], { cwd: resolve(bin, "..") });
-    expect(h.code).toBe(0);
-    for (const c of SERVER_COMMANDS) expect(h.stdout).toContain(c.name);
-  });
+  it(
+    "--version and --help",
+    () => {
+      const v = run(bin, ["--version"], { cwd: resolve(bin, "..") });
+      expect(v.stdout.trim()).toBe(version);
+      const h = run(bin, ["--help"], { cwd: resolve(bin, "..") });
+      expect(h.code).toBe(0);
+      for (const c of SERVER_COMMANDS) expect(h.stdout).toContain(c.name);
+    },
+    T,
+  );
 
-  it("link-aliases points links at the binary and they select their server", () => {
-    const dir = tempDir("binary-links");
-    const copy = join(dir, "mcpkit");
-    copyFileSync(bin, copy);
-    chmodSync(copy, 0o755);
-    const r = run(copy, ["link-aliases"], { cwd: dir });
-    expect(r.code, r.stderr).toBe(0);
-    const help = run(join(dir, "pty-mcp"), ["--help"], { cwd: dir });
-    expect(help.stdout).toContain("Usage: mcpkit pty");
-  });
+  it(
+    "link-aliases points links at the binary and they select their server",
+    () => {
+      const dir = tempDir("binary-links");
+      const copy = join(dir, "mcpkit");
+      copyFileSync(bin, copy);
+      chmodSync(copy, 0o755);
+      const r = run(copy, ["link-aliases"], { cwd: dir });
+      expect(r.code, r.stderr).toBe(0);
+      const help = run(join(dir, "pty-mcp"), ["--help"], { cwd: dir });
+      expect(help.stdout).toContain("Usage: mcpkit pty");
+    },
+    T,
+  );
 
-  it("serves initialize + tools/list", async () => {
-    const smoke = await startSmokeServer();
-    try {
-      expect(
-        (await listToolNames(bin, [smoke.name], { env: smoke.env, cwd: resolve(bin, "..") })).length,
-      ).toBeGreaterThan(0);
-    } finally {
-      await smoke.stop();
-    }
-  });
+  it(
+    "serves initialize + tools/list",
+    async () => {
+      const smoke = await startSmokeServer();
+      try {
+        expect(
+          (await listToolNames(bin, [smoke.name], { env: smoke.env, cwd: resolve(bin, "..") })).length,
+        ).toBeGreaterThan(0);
+      } finally {
+        await smoke.stop();
+      }
+    },
+    T,
+  );
 });

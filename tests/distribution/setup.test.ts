@@ -8,6 +8,9 @@ import { ROOT } from "../helpers/mcpkit.ts";
 import { cleanupTemps, run, tempDir } from "./helpers.ts";
 import { readTinyToml, readTomlWithPython } from "./tiny-toml.ts";
 
+// bun test ignores bunfig's timeout for these; every test that spawns processes says how long it may take.
+const T = 90_000;
+
 afterAll(cleanupTemps);
 
 const MCPKIT = resolve(ROOT, "dist/mcpkit.mjs");
@@ -42,110 +45,139 @@ function tomlBoth(text: string): Record<string, unknown> {
 }
 
 describe("client config rendering", () => {
-  it.each(CLIENTS.filter((c) => c.id !== "claude-code").map((c) => c.id))("%s: stdio entry parses", (id) => {
-    const client = clientById(id)!;
-    const text = client.print("mcpkit-trueppm", stdio);
-    if (id === "codex") tomlBoth(text);
-    const entry = entryOf(id, text, "mcpkit-trueppm");
-    if (id === "opencode") {
-      expect(entry).toEqual({
-        type: "local",
-        command: ["/opt/mcpkit/bin/mcpkit", "trueppm"],
-        environment: stdio.env,
-        enabled: true,
-      });
-    } else {
-      expect(entry.command).toBe("/opt/mcpkit/bin/mcpkit");
-      expect(entry.args).toEqual(["trueppm"]);
-      expect(entry.env).toEqual(stdio.env);
-      if (id === "vscode") expect(entry.type).toBe("stdio");
-    }
-  });
-
-  it.each(CLIENTS.filter((c) => c.id !== "claude-code").map((c) => c.id))("%s: http entry parses", (id) => {
-    const text = clientById(id)!.print("remote", http);
-    if (id === "codex") tomlBoth(text);
-    const entry = entryOf(id, text, "remote");
-    const serialized = JSON.stringify(entry);
-    expect(serialized).toContain("http://127.0.0.1:8000/mcp");
-    expect(serialized).toContain(SECRET);
-    if (id === "vscode" || id === "gemini") expect(entry.type).toBe("http");
-    if (id === "opencode") expect(entry.type).toBe("remote");
-    if (id === "codex") expect(entry.http_headers).toEqual({ Authorization: `Bearer ${SECRET}` });
-    if (id === "claude-desktop") {
-      // Claude Desktop has no URL entries in its file: the mcp-remote bridge carries the header in env.
-      expect(entry.args).toContain("mcp-remote");
-      expect(entry.env.AUTH_HEADER).toBe(`Bearer ${SECRET}`);
-    }
-  });
-
-  it("claude-code prints a `claude mcp add` line with the name before --env", () => {
-    const line = clientById("claude-code")!.print("mcpkit-trueppm", stdio).trim();
-    expect(line).toMatch(/^claude mcp add --scope user mcpkit-trueppm --env TRUEPPM_API_URL=/);
-    expect(line).toContain(` -- /opt/mcpkit/bin/mcpkit trueppm`);
-    const bash = run("bash", ["-c", `set -- ${line.replace(/^claude /, "")}; printf '%s\\n' "$@"`]);
-    expect(bash.stdout.split("\n")).toContain(`TRUEPPM_API_TOKEN=${SECRET}`);
-    const remote = clientById("claude-code")!.print("remote", http).trim();
-    expect(remote).toContain("--transport http --scope user remote http://127.0.0.1:8000/mcp");
-  });
-
-  it("printing redacts secrets in env values and auth headers", () => {
-    for (const client of CLIENTS) {
-      for (const launch of [stdio, http]) {
-        const text = client.print("x", redactLaunch(launch));
-        expect(text).not.toContain(SECRET);
-        expect(text).toContain("<redacted>");
+  it.each(CLIENTS.filter((c) => c.id !== "claude-code").map((c) => c.id))(
+    "%s: stdio entry parses",
+    (id) => {
+      const client = clientById(id)!;
+      const text = client.print("mcpkit-trueppm", stdio);
+      if (id === "codex") tomlBoth(text);
+      const entry = entryOf(id, text, "mcpkit-trueppm");
+      if (id === "opencode") {
+        expect(entry).toEqual({
+          type: "local",
+          command: ["/opt/mcpkit/bin/mcpkit", "trueppm"],
+          environment: stdio.env,
+          enabled: true,
+        });
+      } else {
+        expect(entry.command).toBe("/opt/mcpkit/bin/mcpkit");
+        expect(entry.args).toEqual(["trueppm"]);
+        expect(entry.env).toEqual(stdio.env);
+        if (id === "vscode") expect(entry.type).toBe("stdio");
       }
-    }
-    expect(client("cursor").print("x", redactLaunch(stdio))).toContain("https://ppm.example.com");
-  });
+    },
+    T,
+  );
 
-  it("TOML merge replaces its own tables, keeps everything else, refuses inline definitions", () => {
-    const before = [
-      'model = "o3"',
-      "",
-      "[mcp_servers.other]",
-      'command = "other"',
-      "",
-      "[mcp_servers.mine]",
-      'command = "old"',
-      "[mcp_servers.mine.env]",
-      'OLD = "1"',
-      "",
-      "[profiles.fast]",
-      'model = "o4-mini"',
-      "",
-    ].join("\n");
-    const merged = mergeTomlTable(
-      "config.toml",
-      before,
-      "mcp_servers",
-      "mine",
-      clientById("codex")!.print("mine", stdio),
-    );
-    const doc = tomlBoth(merged) as any;
-    expect(doc.model).toBe("o3");
-    expect(doc.mcp_servers.other).toEqual({ command: "other" });
-    expect(doc.profiles.fast).toEqual({ model: "o4-mini" });
-    expect(doc.mcp_servers.mine.command).toBe("/opt/mcpkit/bin/mcpkit");
-    expect(doc.mcp_servers.mine.env).toEqual(stdio.env);
-    expect(() =>
-      mergeTomlTable(
+  it.each(CLIENTS.filter((c) => c.id !== "claude-code").map((c) => c.id))(
+    "%s: http entry parses",
+    (id) => {
+      const text = clientById(id)!.print("remote", http);
+      if (id === "codex") tomlBoth(text);
+      const entry = entryOf(id, text, "remote");
+      const serialized = JSON.stringify(entry);
+      expect(serialized).toContain("http://127.0.0.1:8000/mcp");
+      expect(serialized).toContain(SECRET);
+      if (id === "vscode" || id === "gemini") expect(entry.type).toBe("http");
+      if (id === "opencode") expect(entry.type).toBe("remote");
+      if (id === "codex") expect(entry.http_headers).toEqual({ Authorization: `Bearer ${SECRET}` });
+      if (id === "claude-desktop") {
+        // Claude Desktop has no URL entries in its file: the mcp-remote bridge carries the header in env.
+        expect(entry.args).toContain("mcp-remote");
+        expect(entry.env.AUTH_HEADER).toBe(`Bearer ${SECRET}`);
+      }
+    },
+    T,
+  );
+
+  it(
+    "claude-code prints a `claude mcp add` line with the name before --env",
+    () => {
+      const line = clientById("claude-code")!.print("mcpkit-trueppm", stdio).trim();
+      expect(line).toMatch(/^claude mcp add --scope user mcpkit-trueppm --env TRUEPPM_API_URL=/);
+      expect(line).toContain(` -- /opt/mcpkit/bin/mcpkit trueppm`);
+      const bash = run("bash", ["-c", `set -- ${line.replace(/^claude /, "")}; printf '%s\\n' "$@"`]);
+      expect(bash.stdout.split("\n")).toContain(`TRUEPPM_API_TOKEN=${SECRET}`);
+      const remote = clientById("claude-code")!.print("remote", http).trim();
+      expect(remote).toContain("--transport http --scope user remote http://127.0.0.1:8000/mcp");
+    },
+    T,
+  );
+
+  it(
+    "printing redacts secrets in env values and auth headers",
+    () => {
+      for (const client of CLIENTS) {
+        for (const launch of [stdio, http]) {
+          const text = client.print("x", redactLaunch(launch));
+          expect(text).not.toContain(SECRET);
+          expect(text).toContain("<redacted>");
+        }
+      }
+      expect(client("cursor").print("x", redactLaunch(stdio))).toContain("https://ppm.example.com");
+    },
+    T,
+  );
+
+  it(
+    "TOML merge replaces its own tables, keeps everything else, refuses inline definitions",
+    () => {
+      const before = [
+        'model = "o3"',
+        "",
+        "[mcp_servers.other]",
+        'command = "other"',
+        "",
+        "[mcp_servers.mine]",
+        'command = "old"',
+        "[mcp_servers.mine.env]",
+        'OLD = "1"',
+        "",
+        "[profiles.fast]",
+        'model = "o4-mini"',
+        "",
+      ].join("\n");
+      const merged = mergeTomlTable(
         "config.toml",
-        '[mcp_servers]\nmine = { command = "x" }\n',
+        before,
         "mcp_servers",
         "mine",
-        "[x]\n",
-      ),
-    ).toThrow(/inline or dotted/);
-  });
+        clientById("codex")!.print("mine", stdio),
+      );
+      const doc = tomlBoth(merged) as any;
+      expect(doc.model).toBe("o3");
+      expect(doc.mcp_servers.other).toEqual({ command: "other" });
+      expect(doc.profiles.fast).toEqual({ model: "o4-mini" });
+      expect(doc.mcp_servers.mine.command).toBe("/opt/mcpkit/bin/mcpkit");
+      expect(doc.mcp_servers.mine.env).toEqual(stdio.env);
+      expect(() =>
+        mergeTomlTable(
+          "config.toml",
+          '[mcp_servers]\nmine = { command = "x" }\n',
+          "mcp_servers",
+          "mine",
+          "[x]\n",
+        ),
+      ).toThrow(/inline or dotted/);
+    },
+    T,
+  );
 
-  it("TOML strings survive quotes, backslashes and newlines", () => {
-    const odd: Launch = { mode: "stdio", command: 'C:\\Program Files\\mcpkit "x"\n', args: ["a'b"], env: {} };
-    const doc = tomlBoth(clientById("codex")!.print("odd", odd)) as any;
-    expect(doc.mcp_servers.odd.command).toBe(odd.command);
-    expect(doc.mcp_servers.odd.args).toEqual(["a'b"]);
-  });
+  it(
+    "TOML strings survive quotes, backslashes and newlines",
+    () => {
+      const odd: Launch = {
+        mode: "stdio",
+        command: 'C:\\Program Files\\mcpkit "x"\n',
+        args: ["a'b"],
+        env: {},
+      };
+      const doc = tomlBoth(clientById("codex")!.print("odd", odd)) as any;
+      expect(doc.mcp_servers.odd.command).toBe(odd.command);
+      expect(doc.mcp_servers.odd.args).toEqual(["a'b"]);
+    },
+    T,
+  );
 });
 
 function client(id: string) {
@@ -153,128 +185,148 @@ function client(id: string) {
 }
 
 describe("mcpkit setup (CLI)", () => {
-  it("prints a snippet with <redacted> secrets and the absolute command of this mcpkit", () => {
-    const r = run("node", [
-      MCPKIT,
-      "setup",
-      "--client",
-      "cursor",
-      "--server",
-      "trueppm",
-      "--env",
-      `TRUEPPM_API_TOKEN=${SECRET}`,
-      "--env",
-      "TRUEPPM_API_URL=https://ppm.example.com",
-    ]);
-    expect(r.code).toBe(0);
-    expect(r.stdout + r.stderr).not.toContain(SECRET);
-    const entry = JSON.parse(r.stdout).mcpServers["mcpkit-trueppm"];
-    expect(entry.command).toBe(process.execPath);
-    expect(entry.args).toEqual([MCPKIT, "trueppm"]);
-    expect(entry.env).toEqual({
-      TRUEPPM_API_TOKEN: "<redacted>",
-      TRUEPPM_API_URL: "https://ppm.example.com",
-    });
-    expect(r.stderr).toContain("--write");
-  });
+  it(
+    "prints a snippet with <redacted> secrets and the absolute command of this mcpkit",
+    () => {
+      const r = run("node", [
+        MCPKIT,
+        "setup",
+        "--client",
+        "cursor",
+        "--server",
+        "trueppm",
+        "--env",
+        `TRUEPPM_API_TOKEN=${SECRET}`,
+        "--env",
+        "TRUEPPM_API_URL=https://ppm.example.com",
+      ]);
+      expect(r.code).toBe(0);
+      expect(r.stdout + r.stderr).not.toContain(SECRET);
+      const entry = JSON.parse(r.stdout).mcpServers["mcpkit-trueppm"];
+      expect(entry.command).toBe(run("node", ["-p", "process.execPath"]).stdout.trim());
+      expect(entry.args).toEqual([MCPKIT, "trueppm"]);
+      expect(entry.env).toEqual({
+        TRUEPPM_API_TOKEN: "<redacted>",
+        TRUEPPM_API_URL: "https://ppm.example.com",
+      });
+      expect(r.stderr).toContain("--write");
+    },
+    T,
+  );
 
-  it("--npx launches through npx -y mcpkit", () => {
-    const r = run("node", [MCPKIT, "setup", "-c", "gemini", "-s", "pty", "--npx"]);
-    expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).mcpServers["mcpkit-pty"]).toEqual({
-      command: "npx",
-      args: ["-y", "mcpkit", "pty"],
-    });
-  });
+  it(
+    "--npx launches through npx -y mcpkit",
+    () => {
+      const r = run("node", [MCPKIT, "setup", "-c", "gemini", "-s", "pty", "--npx"]);
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout).mcpServers["mcpkit-pty"]).toEqual({
+        command: "npx",
+        args: ["-y", "mcpkit", "pty"],
+      });
+    },
+    T,
+  );
 
-  it("--write merges into a JSON config, keeps other entries, backs the old file up", () => {
-    const dir = tempDir("setup-json");
-    const file = join(dir, ".vscode", "mcp.json");
-    run("mkdir", ["-p", join(dir, ".vscode")]);
-    const before = { inputs: [{ id: "k" }], servers: { other: { type: "stdio", command: "other" } } };
-    writeFileSync(file, JSON.stringify(before));
-    const r = run("node", [
-      MCPKIT,
-      "setup",
-      "-c",
-      "vscode",
-      "-s",
-      "trueppm",
-      "--env",
-      `TRUEPPM_API_TOKEN=${SECRET}`,
-      "--write",
-      "--config-path",
-      file,
-    ]);
-    expect(r.code).toBe(0);
-    expect(r.stdout + r.stderr).not.toContain(SECRET);
-    const after = JSON.parse(readFileSync(file, "utf8"));
-    expect(after.inputs).toEqual(before.inputs);
-    expect(after.servers.other).toEqual(before.servers.other);
-    expect(after.servers["mcpkit-trueppm"].env.TRUEPPM_API_TOKEN).toBe(SECRET);
-    const backups = readdirSync(join(dir, ".vscode")).filter((f) => f.startsWith("mcp.json.mcpkit-backup-"));
-    expect(backups).toHaveLength(1);
-    expect(JSON.parse(readFileSync(join(dir, ".vscode", backups[0]!), "utf8"))).toEqual(before);
-  });
+  it(
+    "--write merges into a JSON config, keeps other entries, backs the old file up",
+    () => {
+      const dir = tempDir("setup-json");
+      const file = join(dir, ".vscode", "mcp.json");
+      run("mkdir", ["-p", join(dir, ".vscode")]);
+      const before = { inputs: [{ id: "k" }], servers: { other: { type: "stdio", command: "other" } } };
+      writeFileSync(file, JSON.stringify(before));
+      const r = run("node", [
+        MCPKIT,
+        "setup",
+        "-c",
+        "vscode",
+        "-s",
+        "trueppm",
+        "--env",
+        `TRUEPPM_API_TOKEN=${SECRET}`,
+        "--write",
+        "--config-path",
+        file,
+      ]);
+      expect(r.code).toBe(0);
+      expect(r.stdout + r.stderr).not.toContain(SECRET);
+      const after = JSON.parse(readFileSync(file, "utf8"));
+      expect(after.inputs).toEqual(before.inputs);
+      expect(after.servers.other).toEqual(before.servers.other);
+      expect(after.servers["mcpkit-trueppm"].env.TRUEPPM_API_TOKEN).toBe(SECRET);
+      const backups = readdirSync(join(dir, ".vscode")).filter((f) =>
+        f.startsWith("mcp.json.mcpkit-backup-"),
+      );
+      expect(backups).toHaveLength(1);
+      expect(JSON.parse(readFileSync(join(dir, ".vscode", backups[0]!), "utf8"))).toEqual(before);
+    },
+    T,
+  );
 
-  it("--write creates a missing Codex config and merges into an existing one", () => {
-    const dir = tempDir("setup-toml");
-    const file = join(dir, "config.toml");
-    const first = run("node", [
-      MCPKIT,
-      "setup",
-      "-c",
-      "codex",
-      "-s",
-      "pty",
-      "--write",
-      "--config-path",
-      file,
-    ]);
-    expect(first.code).toBe(0);
-    expect(readdirSync(dir)).toEqual(["config.toml"]);
-    writeFileSync(file, `model = "o3"\n\n${readFileSync(file, "utf8")}`);
-    const second = run("node", [
-      MCPKIT,
-      "setup",
-      "-c",
-      "codex",
-      "-s",
-      "pty",
-      "--env",
-      "PTY_MCP_ALLOW=1",
-      "--write",
-      "--config-path",
-      file,
-    ]);
-    expect(second.code).toBe(0);
-    const doc = tomlBoth(readFileSync(file, "utf8")) as any;
-    expect(doc.model).toBe("o3");
-    expect(doc.mcp_servers["mcpkit-pty"].env).toEqual({ PTY_MCP_ALLOW: "1" });
-    expect(readdirSync(dir).some((f) => f.startsWith("config.toml.mcpkit-backup-"))).toBe(true);
-  });
+  it(
+    "--write creates a missing Codex config and merges into an existing one",
+    () => {
+      const dir = tempDir("setup-toml");
+      const file = join(dir, "config.toml");
+      const first = run("node", [
+        MCPKIT,
+        "setup",
+        "-c",
+        "codex",
+        "-s",
+        "pty",
+        "--write",
+        "--config-path",
+        file,
+      ]);
+      expect(first.code).toBe(0);
+      expect(readdirSync(dir)).toEqual(["config.toml"]);
+      writeFileSync(file, `model = "o3"\n\n${readFileSync(file, "utf8")}`);
+      const second = run("node", [
+        MCPKIT,
+        "setup",
+        "-c",
+        "codex",
+        "-s",
+        "pty",
+        "--env",
+        "PTY_MCP_ALLOW=1",
+        "--write",
+        "--config-path",
+        file,
+      ]);
+      expect(second.code).toBe(0);
+      const doc = tomlBoth(readFileSync(file, "utf8")) as any;
+      expect(doc.model).toBe("o3");
+      expect(doc.mcp_servers["mcpkit-pty"].env).toEqual({ PTY_MCP_ALLOW: "1" });
+      expect(readdirSync(dir).some((f) => f.startsWith("config.toml.mcpkit-backup-"))).toBe(true);
+    },
+    T,
+  );
 
-  it("refuses to rewrite a JSON file it cannot parse, and leaves it alone", () => {
-    const file = join(tempDir("setup-jsonc"), "settings.json");
-    writeFileSync(file, '{ // comment\n "mcpServers": {} }');
-    const r = run("node", [MCPKIT, "setup", "-c", "gemini", "-s", "pty", "--write", "--config-path", file]);
-    expect(r.code).toBe(2);
-    expect(r.stderr.trim().split("\n")).toHaveLength(1);
-    expect(r.stderr).toContain("not plain JSON");
-    expect(readFileSync(file, "utf8")).toContain("// comment");
-    expect(existsSync(`${file}.mcpkit-tmp-${process.pid}`)).toBe(false);
-  });
+  it(
+    "refuses to rewrite a JSON file it cannot parse, and leaves it alone",
+    () => {
+      const file = join(tempDir("setup-jsonc"), "settings.json");
+      writeFileSync(file, '{ // comment\n "mcpServers": {} }');
+      const r = run("node", [MCPKIT, "setup", "-c", "gemini", "-s", "pty", "--write", "--config-path", file]);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+      expect(r.stderr).toContain("not plain JSON");
+      expect(readFileSync(file, "utf8")).toContain("// comment");
+      expect(existsSync(`${file}.mcpkit-tmp-${process.pid}`)).toBe(false);
+    },
+    T,
+  );
 
-  it("bad --env says how to fix it without echoing the value", () => {
-    const r = run("node", [MCPKIT, "setup", "-c", "cursor", "-s", "pty", "--env", SECRET]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain("KEY=VALUE");
-    expect(r.stderr).not.toContain(SECRET);
-  });
-
-  it("--help shows examples", () => {
-    const r = run("node", [MCPKIT, "setup", "--help"]);
-    expect(r.stdout).toContain("Examples:");
-    expect(r.stdout).toContain("claude-desktop");
-  });
+  it(
+    "bad --env says how to fix it without echoing the value",
+    () => {
+      const r = run("node", [MCPKIT, "setup", "-c", "cursor", "-s", "pty", "--env", SECRET]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain("KEY=VALUE");
+      expect(r.stderr).not.toContain(SECRET);
+    },
+    T,
+  );
 });
