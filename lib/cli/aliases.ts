@@ -38,7 +38,7 @@ export function linkAliases(opts: LinkOptions): void {
     );
   }
   const platform = opts.platform ?? process.platform;
-  const dir = resolve(opts.dir ?? dirname(self.path));
+  const dir = resolve(opts.dir ?? self.invokedFrom);
   mkdirSync(dir, { recursive: true });
   const made: string[] = [];
   const kept: string[] = [];

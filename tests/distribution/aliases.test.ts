@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { SERVER_COMMANDS } from "../../lib/cli/commands.ts";
@@ -14,6 +14,19 @@ const MCPKIT = resolve(ROOT, "dist/mcpkit.mjs");
 const ALIASES = SERVER_COMMANDS.flatMap((c) => c.aliases.map((a) => [a, c.name] as const));
 
 describe("mcpkit link-aliases (Node bundle)", () => {
+  it(
+    "without --dir, links next to the command that was run (the bin folder of a global install)",
+    () => {
+      const bin = tempDir("aliases-bin");
+      symlinkSync(MCPKIT, join(bin, "mcpkit"));
+      const r = run(join(bin, "mcpkit"), ["link-aliases"]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(realpathSync(join(bin, "trueppm-mcp"))).toBe(realpathSync(MCPKIT));
+      expect(r.stdout).toContain("is not on PATH");
+    },
+    T,
+  );
+
   it(
     "links every alias to the bundle, and each link selects its server",
     () => {

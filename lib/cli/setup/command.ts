@@ -4,7 +4,7 @@ import { Argument, Command, Option } from "commander";
 import type { ServerCommandSpec } from "../../core/command-spec.ts";
 
 const CLIENT_CHOICES = ["claude-desktop", "claude-code", "codex", "cursor", "vscode", "opencode", "gemini"];
-const ALIAS_DIR_DEFAULT = "the folder holding mcpkit";
+const ALIAS_DIR_DEFAULT = "the folder mcpkit was started from";
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];

@@ -1,4 +1,5 @@
 import { realpathSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { isCompiledBinary, runtime } from "../../core/runtime.ts";
 
 function realPath(p: string): string {
@@ -21,8 +22,13 @@ export function selfCommand(): string[] {
   return [process.execPath, script];
 }
 
-/** The file that link aliases should point at: the binary, or the bundle/script with its shebang. */
-export function selfExecutable(): { path: string; kind: "binary" | "script" } {
-  if (isCompiledBinary()) return { path: process.execPath, kind: "binary" };
-  return { path: realPath(process.argv[1] ?? ""), kind: "script" };
+/**
+ * The file that link aliases should point at (the binary, or the bundle with its shebang), and the folder
+ * the user started it from: for `npm i -g` that is the bin folder on PATH, not the package's dist/.
+ */
+export function selfExecutable(): { path: string; kind: "binary" | "script"; invokedFrom: string } {
+  if (isCompiledBinary())
+    return { path: process.execPath, kind: "binary", invokedFrom: dirname(process.execPath) };
+  const argv1 = process.argv[1] ?? "";
+  return { path: realPath(argv1), kind: "script", invokedFrom: dirname(resolve(argv1)) };
 }
