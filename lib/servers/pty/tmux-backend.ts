@@ -243,13 +243,14 @@ export class TmuxBackend {
       // tmux can flag a pane dead a moment before it has reaped the status; give it a few polls.
       if (row && !row.status && !row.signal) {
         p.statusWaits = (p.statusWaits ?? 0) + 1;
-        if (p.statusWaits < 5) continue;
+        // Until tmux has reaped the child the status is unknown; never guess 0.
+        if (p.statusWaits < 40) continue;
       }
       const info: ExitInfo = !row
         ? { exitCode: null, signal: "SIGKILL" }
         : row.signal
           ? { exitCode: null, signal: signalFromNumber(Number(row.signal)) }
-          : { exitCode: Number(row.status || 0), signal: null };
+          : { exitCode: row.status ? Number(row.status) : null, signal: null };
       this.finish(p, info);
     }
   }
