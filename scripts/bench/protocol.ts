@@ -6,7 +6,7 @@ import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { encode } from "gpt-tokenizer";
 import type { PreparedTarget } from "../server-targets.ts";
 import { connectHttp, connectStdio, type Launch, rssMiB, startHttpServer } from "./mcp.ts";
-import type { BenchContext, Row } from "./report.ts";
+import type { BenchContext } from "./report.ts";
 import { summarize } from "./stats.ts";
 
 export interface Subject {
