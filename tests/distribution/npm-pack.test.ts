@@ -16,15 +16,18 @@ import {
 // bun test ignores bunfig's timeout for these; every test that spawns processes says how long it may take.
 const T = 90_000;
 
-// `npm pack` → install the tarball into an empty folder with --offline (dependencies come from the npm
-// cache this machine filled when it installed the repo) → run the installed bin like a user would.
+// `npm pack` → install the tarball into an empty folder with --prefer-offline (tarballs come from the npm
+// cache this machine filled when it installed the repo; npm may still ask the registry for metadata it
+// never cached) → run the installed bin like a user would, with npm in offline mode so the run itself
+// provably needs no network and no build step.
 
 const { EXTERNAL } = (await import(join(ROOT, "scripts/build.mjs"))) as { EXTERNAL: string[] };
 
 let app = "";
 let tarball = "";
 let files: string[] = [];
-const npmEnv = () => baseEnv({ npm_config_update_notifier: "false", npm_config_fund: "false" });
+const npmEnv = (extra: Record<string, string> = {}) =>
+  baseEnv({ npm_config_update_notifier: "false", npm_config_fund: "false", ...extra });
 
 beforeAll(async () => {
   const out = tempDir("pack");
@@ -40,11 +43,15 @@ beforeAll(async () => {
   files = info.files.map((f: { path: string }) => f.path).sort();
   app = tempDir("pack-app");
   writeFileSync(join(app, "package.json"), JSON.stringify({ name: "pack-app", private: true }));
-  const installed = await runAsync("npm", ["install", "--offline", "--no-audit", "--no-fund", tarball], {
-    cwd: app,
-    env: npmEnv(),
-    timeout: 150_000,
-  });
+  const installed = await runAsync(
+    "npm",
+    ["install", "--prefer-offline", "--no-audit", "--no-fund", tarball],
+    {
+      cwd: app,
+      env: npmEnv(),
+      timeout: 150_000,
+    },
+  );
   expect(installed.code, installed.stderr).toBe(0);
 }, 180_000);
 
@@ -93,10 +100,16 @@ describe("npm package", () => {
   it(
     "npx mcpkit --version and pty --help work from the install",
     () => {
-      const v = run("npx", ["--no", "--", "mcpkit", "--version"], { cwd: app, env: npmEnv() });
+      const v = run("npx", ["--no", "--", "mcpkit", "--version"], {
+        cwd: app,
+        env: npmEnv({ npm_config_offline: "true" }),
+      });
       expect(v.code, v.stderr).toBe(0);
       expect(v.stdout.trim()).toBe(pkg.version);
-      const help = run("npx", ["--no", "--", "mcpkit", "pty", "--help"], { cwd: app, env: npmEnv() });
+      const help = run("npx", ["--no", "--", "mcpkit", "pty", "--help"], {
+        cwd: app,
+        env: npmEnv({ npm_config_offline: "true" }),
+      });
       expect(help.code).toBe(0);
       expect(help.stdout).toContain("Usage: mcpkit pty");
     },
