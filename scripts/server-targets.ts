@@ -4,6 +4,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startFakePtm } from "../tests/fixtures/ptm/fake-backend.ts";
+import { FakeTrueppm } from "../tests/fixtures/trueppm/fake-backend.ts";
 
 export interface PreparedTarget {
   args: string[];
@@ -58,6 +60,42 @@ export const serverTargets: Record<string, () => Promise<PreparedTarget>> = {
       cwd: s.dir,
       trivialCall: { name: "gateway_health", arguments: {} },
       cleanup: s.cleanup,
+    };
+  },
+  // The two REST connectors preflight against their API before serving: each gets its fake backend
+  // (the same one the tests use), on 127.0.0.1, for the life of the target.
+  async ptm() {
+    const s = scratch();
+    const backend = await startFakePtm();
+    return {
+      args: [],
+      env: baseEnv({
+        HOME: s.dir,
+        PTM_API_BASE_URL: backend.url,
+        PTM_API_TOKEN: backend.token,
+        PTM_CF_AUTO_DISCOVER: "false",
+      }),
+      cwd: s.dir,
+      trivialCall: { name: "list_providers", arguments: {} },
+      cleanup: async () => {
+        await backend.close();
+        await s.cleanup();
+      },
+    };
+  },
+  async trueppm() {
+    const s = scratch();
+    const token = `tppm_${"0".repeat(63)}1`;
+    const backend = await new FakeTrueppm().addToken(token).start();
+    return {
+      args: [],
+      env: baseEnv({ HOME: s.dir, TRUEPPM_API_URL: backend.origin, TRUEPPM_API_TOKEN: token }),
+      cwd: s.dir,
+      trivialCall: { name: "whoami", arguments: {} },
+      cleanup: async () => {
+        await backend.close();
+        await s.cleanup();
+      },
     };
   },
 };
