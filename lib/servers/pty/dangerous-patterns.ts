@@ -1,7 +1,7 @@
 /**
  * Built-in dangerous-command patterns: data, not code. `{CMD}` expands to "at a command position"
- * (start of the line or after ; & | ( ` $( , optionally behind sudo/exec/env/nohup/time and VAR=value
- * assignments), so a mention such as `echo reboot` is not flagged. PTY_MCP_DANGEROUS_PATTERNS replaces
+ * (start of the line or after ; & | ( ` { $( , optionally behind sudo/exec/env/nohup/time/eval/sh -c and
+ * VAR=value assignments), so a mention such as `echo reboot` is not flagged. PTY_MCP_DANGEROUS_PATTERNS replaces
  * this table with `;`-separated regular expressions (which may use `{CMD}` too).
  */
 export interface DangerousPattern {
@@ -11,7 +11,7 @@ export interface DangerousPattern {
 }
 
 export const COMMAND_POSITION =
-  "(?:^|[;&|(`\\n]|\\$\\()\\s*(?:(?:sudo|doas|exec|nohup|time|env|command|nice|xargs)(?:\\s+-\\S+)*\\s+)*(?:[A-Za-z_][A-Za-z0-9_]*=\\S*\\s+)*";
+  "(?:^|[;&|(`{\\n]|\\$\\()\\s*(?:(?:sudo|doas|exec|nohup|time|env|command|nice|xargs|eval|(?:ba|da|z|k)?sh\\s+-c)(?:\\s+-[ugCDhprtT]\\s*[^-\\s]\\S*|\\s+-\\S+)*\\s+)*(?:[A-Za-z_][A-Za-z0-9_]*=\\S*\\s+)*";
 
 export const DEFAULT_DANGEROUS_PATTERNS: readonly DangerousPattern[] = [
   {

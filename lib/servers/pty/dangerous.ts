@@ -1,6 +1,22 @@
 import { randomBytes } from "node:crypto";
 import { COMMAND_POSITION, DEFAULT_DANGEROUS_PATTERNS } from "./dangerous-patterns.ts";
 
+/**
+ * The command as the shell will see its words: quotes and backslash escapes removed ('rm', "rm", r\m
+ * → rm; "/" → /) and directory prefixes dropped from program names (/bin/rm → rm), so quoting or a
+ * full path does not slip a command past the patterns. Matched in addition to the raw text.
+ */
+function unquote(command: string): string {
+  // argv strings end at a NUL, and a backquoted command starts a new command position.
+  return command
+    .split("\u0000")[0]!
+    .replace(/\\\n/g, " ")
+    .replace(/`/g, " ; ")
+    .replace(/\$\{IFS\}|\$IFS\b/g, " ")
+    .replace(/["'\\]/g, "")
+    .replace(/(^|[\s;&|(`{]|\$\()(?:\.{0,2}\/[\w.+-]+)*\/(?=[A-Za-z])/g, "$1");
+}
+
 interface CompiledPattern {
   /** What we report as a match: the pattern as configured. */
   source: string;
@@ -20,7 +36,8 @@ export class DangerousCommandDetector {
 
   /** The patterns the command matches (empty when it is not dangerous). */
   matches(command: string): string[] {
-    return this.patterns.filter((p) => p.re.test(command)).map((p) => p.source);
+    const plain = unquote(command);
+    return this.patterns.filter((p) => p.re.test(command) || p.re.test(plain)).map((p) => p.source);
   }
 }
 

@@ -23,6 +23,16 @@ export const writeInputShape = {
     .describe("Token from confirm_dangerous_command, when a typed line matches a dangerous pattern"),
 };
 
+/** What each session has typed since its last Enter (the shell's line being edited). */
+const pendingLine = new WeakMap<PtySession, string>();
+const PENDING_MAX = 8192;
+
+/** The part of a line after its last Ctrl-C or Ctrl-U, which discard what came before. */
+function afterLineKill(line: string): string {
+  const cut = Math.max(line.lastIndexOf("\u0003"), line.lastIndexOf("\u0015"));
+  return cut >= 0 ? line.slice(cut + 1) : line;
+}
+
 /**
  * Turns data + keys into bytes, refusing a dangerous command line typed into the terminal unless it
  * carries a confirmation token for exactly that line.
@@ -43,8 +53,10 @@ export function encodeInput(
       throw new ToolError((e as Error).message);
     }
   }
-  // Only complete lines are screened: the shell acts on a line when Enter arrives.
-  const lines = text.split(/[\r\n]/).slice(0, -1);
+  // Only complete lines are screened: the shell acts on a line when Enter arrives. The unfinished tail
+  // of earlier writes counts too, so a line split across writes ("rm -rf " then "/\r") is screened whole.
+  const parts = `${pendingLine.get(s) ?? ""}${text}`.split(/[\r\n]/);
+  const lines = parts.slice(0, -1).map(afterLineKill);
   for (const line of lines) {
     const matches = ctx.app.detector.matches(line);
     if (matches.length === 0) continue;
@@ -56,5 +68,6 @@ export function encodeInput(
     const err = ctx.app.tokens.consume(a.dangerous_confirm_token, line, s.meta.owner, s.meta.scope);
     if (err) throw new ToolError(err);
   }
+  pendingLine.set(s, afterLineKill(parts.at(-1) ?? "").slice(-PENDING_MAX));
   return Buffer.from(text, "utf8");
 }
