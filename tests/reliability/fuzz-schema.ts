@@ -248,7 +248,8 @@ export function offSchema(schema: Schema, overrides: Overrides = {}): fc.Arbitra
           v[k] = limits[pick % limits.length];
           return v;
         }
-        case "not-an-object":
+        default:
+          // "not-an-object": the arguments themselves are of the wrong kind.
           return [null, [], "args", 7, [v]][pick % 5];
       }
     });

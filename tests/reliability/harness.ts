@@ -9,12 +9,16 @@ import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 /** `npm run reliability -- --long` sets MCPKIT_RELIABILITY_LONG=1. */
 export const LONG = process.env.MCPKIT_RELIABILITY_LONG === "1";
 
-/** Every size the suite uses, bounded for CI and big for --long. */
+/**
+ * Every size the suite uses, bounded for CI and big for --long. HTTP load is per server (CI: 10
+ * sessions × 100 calls against each of the five); --long runs 50 sessions × 1,000 calls in all, 200
+ * per session per server. stdioCalls is the total, split over the five servers.
+ */
 export const SIZES = LONG
   ? {
-      fuzzRunsPerTool: 300,
+      fuzzRunsPerTool: 100,
       httpSessions: 50,
-      callsPerSession: 1_000,
+      callsPerSession: 200,
       stdioCalls: 100_000,
       largeLineBytes: 50 * 1024 * 1024,
       hugeStringBytes: 2 * 1024 * 1024,

@@ -164,10 +164,19 @@ export class PtmHttpClient {
   async request(req: PtmRequest): Promise<PtmResponse> {
     const res = await this.send(req);
     if (res.status >= 200 && res.status < 300) {
-      if (req.expect !== "text" && res.status !== 204 && res.json === undefined && res.text.trim())
+      // A GET always carries a JSON body; an empty one is a cut-off answer, not an empty record.
+      const empty = !res.text.trim();
+      if (
+        req.expect !== "text" &&
+        res.status !== 204 &&
+        res.json === undefined &&
+        (!empty || req.method === "GET")
+      )
         throw new PtmApiError(
           res.status,
-          `PTM answered ${req.method} ${req.path} with something that is not JSON (HTTP ${res.status}): check that PTM_API_BASE_URL points at the PTM API.`,
+          empty
+            ? `PTM answered ${req.method} ${req.path} with an empty body (HTTP ${res.status}): try again; if it persists, check the backend or any proxy in front of it.`
+            : `PTM answered ${req.method} ${req.path} with something that is not JSON (HTTP ${res.status}): check that PTM_API_BASE_URL points at the PTM API.`,
         );
       return res;
     }

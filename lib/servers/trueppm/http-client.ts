@@ -102,7 +102,8 @@ export function createHttpClient(config: TrueppmConfig, limits: HttpClientLimits
     }
     if (res.status === 401) throw tokenRejected(body);
     if (res.status < 200 || res.status >= 300) throw unexpectedResponse(shown, res.status, body);
-    if (!parsed) throw notJson(shown, res.status);
+    // An empty 2xx body is a cut-off answer: every view returns JSON.
+    if (!parsed || !text.trim()) throw notJson(shown, res.status);
     return body;
   };
   return Object.freeze({ get });
