@@ -3,7 +3,7 @@
 // both with --conformance-fixtures, and the generic scenarios against the real tool set.
 // Run with Bun (the suite needs Node 22 APIs): `npm run conformance` → `bun scripts/conformance.ts`.
 // Raw output goes to conformance-results/raw.log; the last line is "N passed, N failed".
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -40,20 +40,48 @@ function mcpkit(): string[] {
   return custom ? custom.split(/\s+/) : ["node", join(ROOT, "dist/mcpkit.mjs")];
 }
 
+/** Runs the conformance CLI to completion without blocking this process's event loop (the stdio bridge
+ * lives in this process and must keep answering while the suite talks to it). */
+function runCli(args: string[], timeoutMs: number): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolvePromise) => {
+    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout!.on("data", (d: Buffer) => {
+      stdout += d;
+    });
+    child.stderr!.on("data", (d: Buffer) => {
+      stderr += d;
+    });
+    const timer = setTimeout(() => {
+      stderr += `\n[conformance runner: killed after ${timeoutMs / 1000}s]\n`;
+      child.kill("SIGKILL");
+    }, timeoutMs);
+    child.once("close", () => {
+      clearTimeout(timer);
+      resolvePromise({ stdout, stderr });
+    });
+  });
+}
+
 /** Runs the suite (all active scenarios, or one) and returns per-scenario pass/fail. */
-function runSuite(
+async function runSuite(
   url: string,
   label: string,
   scenario?: string,
-): Map<string, { passed: number; failed: number }> {
+): Promise<Map<string, { passed: number; failed: number }>> {
   const args = [SUITE, "server", "--url", url, "-o", join(OUT, label.replace(/\W+/g, "-"))];
   if (scenario) args.push("--scenario", scenario);
-  const r = spawnSync(process.execPath, args, { encoding: "utf8", timeout: 120_000 });
+  const r = await runCli(args, scenario ? 60_000 : 240_000);
   appendFileSync(RAW, `\n##### ${label}${scenario ? ` ${scenario}` : ""}\n${r.stdout}${r.stderr}`);
   const results = new Map<string, { passed: number; failed: number }>();
-  for (const m of `${r.stdout}`.matchAll(/^[✓✗] ([\w-]+): (\d+) passed, (\d+) failed/gm)) {
+  // The full suite prints one "✓ name: N passed, M failed" line per scenario; a single scenario
+  // prints "Passed: N/T, M failed" instead.
+  for (const m of r.stdout.matchAll(/^[✓✗] ([\w-]+): (\d+) passed, (\d+) failed/gm)) {
     results.set(m[1]!, { passed: Number(m[2]), failed: Number(m[3]) });
   }
+  const single = /^Passed: (\d+)\/(\d+), (\d+) failed/m.exec(r.stdout);
+  if (scenario && single) results.set(scenario, { passed: Number(single[1]), failed: Number(single[3]) });
   if (results.size === 0) results.set(scenario ?? "suite", { passed: 0, failed: 1 });
   return results;
 }
@@ -123,7 +151,7 @@ async function main() {
               cwd: target.cwd,
             });
             try {
-              for (const [k, v] of runSuite(bridge.url.replace("127.0.0.1", "localhost"), label))
+              for (const [k, v] of await runSuite(bridge.url.replace("127.0.0.1", "localhost"), label))
                 results.set(k, v);
             } finally {
               await bridge.close();
@@ -136,10 +164,10 @@ async function main() {
             );
             try {
               if (mode === "http-fixtures")
-                for (const [k, v] of runSuite(server.url, label)) results.set(k, v);
+                for (const [k, v] of await runSuite(server.url, label)) results.set(k, v);
               else
                 for (const s of GENERIC)
-                  for (const [k, v] of runSuite(server.url, label, s)) results.set(k, v);
+                  for (const [k, v] of await runSuite(server.url, label, s)) results.set(k, v);
             } finally {
               await server.stop();
             }
