@@ -30,6 +30,7 @@ RUN rm -rf /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/corepack 
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /src/dist/mcpkit.mjs /app/mcpkit.mjs
+COPY --from=build /src/dist/chunks /app/chunks
 COPY --from=build /src/node_modules /app/node_modules
 COPY --from=build /src/package.json /app/package.json
 # The image's `node` user is UID/GID 1000; never run as root.

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// Bundles main.ts into dist/mcpkit.mjs (the npm bin). Native and wasm packages stay external:
-// npm installs them as dependencies, and they cannot be inlined into one JS file.
-import { existsSync } from "node:fs";
+// Bundles main.ts into dist/mcpkit.mjs (the npm bin) plus dist/chunks/*.mjs. Native and wasm packages
+// stay external: npm installs them as dependencies, and they cannot be inlined into one JS file.
+// Code splitting keeps start-up cheap: each server, the HTTP stack, the tokenizer and the TypeScript
+// stripper are chunks loaded on first use, so `mcpkit pty` never parses the gateway or gpt-tokenizer.
+import { existsSync, rmSync } from "node:fs";
 import { chmod } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { build } from "esbuild";
 
 export const EXTERNAL = ["@lydell/node-pty", "quickjs-emscripten", "@jitl/*", "bun", "bun:*"];
@@ -29,9 +31,15 @@ const unbuiltServers = {
 };
 
 export async function buildBundle({ outfile = "dist/mcpkit.mjs", entry = "main.ts", minify = true } = {}) {
+  const outdir = dirname(outfile);
+  // Chunk names carry content hashes: drop the previous build's so stale files never ship.
+  rmSync(join(outdir, "chunks"), { recursive: true, force: true });
   await build({
-    entryPoints: [entry],
-    outfile,
+    entryPoints: [{ in: entry, out: basename(outfile).replace(/\.mjs$/, "") }],
+    outdir,
+    outExtension: { ".js": ".mjs" },
+    splitting: true,
+    chunkNames: "chunks/[name]-[hash]",
     bundle: true,
     platform: "node",
     format: "esm",

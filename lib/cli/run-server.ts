@@ -4,7 +4,7 @@ import { NotBuiltError } from "../core/errors.ts";
 import { createLogger, type LogLevel } from "../core/log.ts";
 import { ensureLoggingCapability } from "../core/mcp-capabilities.ts";
 import { redactor } from "../core/redact.ts";
-import { assertBindAllowed } from "../transport/http.ts";
+import { assertBindAllowed } from "../transport/guard.ts";
 import { serve } from "../transport/serve.ts";
 import { SERVER_COMMANDS } from "./commands.ts";
 import { VERSION } from "./version.ts";

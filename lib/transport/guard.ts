@@ -1,5 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
+import { ConfigError } from "../core/errors.ts";
+import type { HttpOptions } from "./options.ts";
 
 const LOOPBACK_NAMES = new Set(["localhost", "127.0.0.1", "::1", "[::1]"]);
 
@@ -45,4 +47,15 @@ export function checkBearer(req: IncomingMessage, token: string): boolean {
   const m = /^Bearer\s+(.+)$/i.exec(header.trim());
   const given = m ? m[1]!.trim() : "";
   return timingSafeEqual(digest(given), digest(token)) && given.length > 0;
+}
+
+/** Refuses a non-loopback bind without a token unless the user opted out explicitly. */
+export function assertBindAllowed(
+  opts: Pick<HttpOptions, "host" | "authToken" | "allowUnauthenticated">,
+): void {
+  if (!isLoopbackHost(opts.host) && !opts.authToken && !opts.allowUnauthenticated) {
+    throw new ConfigError(
+      `refusing to listen on ${opts.host} without a token: set --auth-token (or MCPKIT_AUTH_TOKEN), or pass --allow-unauthenticated`,
+    );
+  }
 }

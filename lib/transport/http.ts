@@ -6,9 +6,9 @@ import { SSEServerTransport } from "@modelcontextprotocol/sdk/server/sse.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { ServerApp } from "../core/app.ts";
-import { ConfigError, StartupError } from "../core/errors.ts";
+import { StartupError } from "../core/errors.ts";
 import { BadJsonError, BodyTooLargeError, readJsonBody } from "./body.ts";
-import { checkBearer, checkHostAndOrigin, isLoopbackHost } from "./guard.ts";
+import { assertBindAllowed, checkBearer, checkHostAndOrigin, isLoopbackHost } from "./guard.ts";
 import type { HttpOptions } from "./options.ts";
 
 interface Session {
@@ -43,16 +43,6 @@ function isInitialize(body: unknown): boolean {
  * Both protocols are served on either transport choice; `primary` only decides the URL we announce.
  */
 /** Throws unless the bind is safe: loopback, or a token, or an explicit --allow-unauthenticated. */
-export function assertBindAllowed(
-  opts: Pick<HttpOptions, "host" | "authToken" | "allowUnauthenticated">,
-): void {
-  if (!isLoopbackHost(opts.host) && !opts.authToken && !opts.allowUnauthenticated) {
-    throw new ConfigError(
-      `refusing to listen on ${opts.host} without a token: set --auth-token (or MCPKIT_AUTH_TOKEN), or pass --allow-unauthenticated`,
-    );
-  }
-}
-
 export async function serveHttp(
   app: ServerApp,
   opts: HttpOptions,

@@ -1,6 +1,5 @@
 import type { ServerApp, TransportKind } from "../core/app.ts";
 import type { Logger } from "../core/log.ts";
-import { serveHttp } from "./http.ts";
 import type { HttpOptions } from "./options.ts";
 import { serveStdio } from "./stdio.ts";
 
@@ -24,6 +23,9 @@ export async function serve(app: ServerApp, opts: ServeOptions, log: Logger): Pr
     closeTransport = running.close;
     ended = running.ended;
   } else {
+    // Loaded only for network transports: the SDK's HTTP/SSE stack (body parsing, charsets) is a large
+    // share of the bundle and a stdio server never needs it.
+    const { serveHttp } = await import("./http.ts");
     const running = await serveHttp(app, { ...opts, log }, opts.transport).catch(async (err: unknown) => {
       await app.close();
       throw err;

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pkg from "../../package.json" with { type: "json" };
@@ -59,9 +59,16 @@ afterAll(cleanupTemps);
 
 describe("npm package", () => {
   it(
-    "holds the bundle, package.json and README only",
+    "holds the bundle and its chunks, package.json and README only",
     () => {
-      expect(files).toEqual(["README.md", "dist/mcpkit.mjs", "package.json"]);
+      const chunks = files.filter((f) => f.startsWith("dist/chunks/"));
+      expect(chunks.length).toBeGreaterThan(0);
+      expect(chunks.every((f) => /^dist\/chunks\/[\w-]+\.mjs$/.test(f))).toBe(true);
+      expect(files.filter((f) => !chunks.includes(f))).toEqual([
+        "README.md",
+        "dist/mcpkit.mjs",
+        "package.json",
+      ]);
     },
     T,
   );
@@ -75,6 +82,7 @@ describe("npm package", () => {
       mkdirSync(join(dir, "dist"));
       mkdirSync(join(dir, "node_modules"));
       copyFileSync(resolve(ROOT, "dist/mcpkit.mjs"), join(dir, "dist/mcpkit.mjs"));
+      cpSync(resolve(ROOT, "dist/chunks"), join(dir, "dist/chunks"), { recursive: true });
       const keep = ["@lydell", "@jitl", "quickjs-emscripten", "quickjs-emscripten-core"];
       for (const name of keep)
         symlinkSync(resolve(ROOT, "node_modules", name), join(dir, "node_modules", name));

@@ -149,15 +149,15 @@ describe("output caps, redaction, credentials, manifest", () => {
       (v) => red.redactValue(v),
     );
 
-  it("caps by bytes and by tokens, and leaves short output alone", () => {
-    const big = cap("x".repeat(100_000));
+  it("caps by bytes and by tokens, and leaves short output alone", async () => {
+    const big = await cap("x".repeat(100_000));
     expect(big.truncated).toBe(true);
     expect(big.rawBytes).toBe(100_000);
     expect((big.content[0]!.text as string).length).toBeLessThan(1200);
-    const words = cap("word ".repeat(5000), 1_000_000, 100);
+    const words = await cap("word ".repeat(5000), 1_000_000, 100);
     expect(words.truncated).toBe(true);
     expect((words.content[0]!.text as string).split("word").length).toBeLessThan(120);
-    expect(cap("short output")).toMatchObject({
+    expect(await cap("short output")).toMatchObject({
       truncated: false,
       content: [{ type: "text", text: "short output" }],
     });

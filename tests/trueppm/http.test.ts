@@ -193,7 +193,12 @@ describe("the Dockerfile's entrypoint: node mcpkit.mjs trueppm --transport http 
     expect(jsonArray("ENTRYPOINT")).toEqual(["node", "/app/mcpkit.mjs", "trueppm"]);
     expect(cmd).toEqual(["--transport", "http", "--host", "0.0.0.0", "--port", "8000"]);
     const copied = [...dockerfile.matchAll(/^COPY --from=build (\S+)/gm)].map((m) => m[1]);
-    expect(copied.sort()).toEqual(["/src/dist/mcpkit.mjs", "/src/node_modules", "/src/package.json"]);
+    expect(copied.sort()).toEqual([
+      "/src/dist/chunks",
+      "/src/dist/mcpkit.mjs",
+      "/src/node_modules",
+      "/src/package.json",
+    ]);
   });
 
   it("refuses to listen without a token (exit 2, one line)", async () => {

@@ -1,4 +1,10 @@
-import { decode, encode } from "gpt-tokenizer";
+// gpt-tokenizer's tables are ~2.7 MB of JavaScript: load them on the first capped result, not at
+// start-up (the gateway's cold start would otherwise pay for parsing them).
+let tokenizer: Promise<typeof import("gpt-tokenizer")> | undefined;
+const loadTokenizer = () => {
+  tokenizer ??= import("gpt-tokenizer");
+  return tokenizer;
+};
 
 export interface OutputLimits {
   maxBytes: number;
@@ -34,12 +40,13 @@ function marker(from: number, to: number): string {
  * (counted with gpt-tokenizer), binary blocks that do not fit are replaced by a note, and a structured
  * result that does not fit is dropped. The budget is shared across all blocks, in order.
  */
-export function capOutput(
+export async function capOutput(
   result: { content?: unknown[]; structuredContent?: unknown },
   limits: OutputLimits,
   redact: (s: string) => string,
   redactValue: <T>(v: T) => T,
-): CappedOutput {
+): Promise<CappedOutput> {
+  const { decode, encode } = await loadTokenizer();
   let budget = limits.maxBytes;
   let tokens = limits.maxTokens;
   let truncated = false;

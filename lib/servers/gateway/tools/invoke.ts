@@ -93,7 +93,7 @@ export const invoke = defineTool({
         },
       });
       const limits = core.policy.limits;
-      const capped = capOutput(
+      const capped = await capOutput(
         result,
         {
           maxBytes: Math.min(
