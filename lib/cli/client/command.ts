@@ -20,7 +20,7 @@ function toolsCommand(commands: readonly ServerCommandSpec[]): Command {
     new Command("tools")
       .summary("list a server's tools and their token cost")
       .description(
-        "Start a server (as a stdio child of this mcpkit) or connect to one with --url, list its tools and\n" +
+        "Start a server (as a stdio child of this mcpkit) or connect to one with --url, list its tools and " +
           "count the tokens each tool's definition costs a model's context (gpt-tokenizer over its JSON).",
       )
       .argument("[server]", "server to start (omit with --url)"),
@@ -40,8 +40,8 @@ function callCommand(commands: readonly ServerCommandSpec[]): Command {
     new Command("call")
       .summary("run one tool and print its result")
       .description(
-        "Start a server (or connect with --url), call one tool with JSON arguments (inline, @file, or @- for\n" +
-          "stdin) and print the result: text for people, the raw result with --json. A tool that fails\n" +
+        "Start a server (or connect with --url), call one tool with JSON arguments (inline, @file, or @- for " +
+          "stdin) and print the result: text for people, the raw result with --json. A tool that fails " +
           "(isError) prints one line on stderr and exits 1.",
       )
       .usage("<server> <tool> [json|@file] [options]  |  call --url <url> <tool> [json|@file]")

@@ -18,9 +18,9 @@ function setupCommand(commands: readonly ServerCommandSpec[]): Command {
   return new Command("setup")
     .summary("print or write an MCP client's config entry for a server")
     .description(
-      "Print the config entry that makes an MCP client start a server (or, with --write, merge it into the\n" +
-        "client's config file after a timestamped backup, leaving other entries alone). The entry launches\n" +
-        "this mcpkit by absolute path, or `npx -y mcpkit` with --npx. Secrets given with --env are written\n" +
+      "Print the config entry that makes an MCP client start a server (or, with --write, merge it into the " +
+        "client's config file after a timestamped backup, leaving other entries alone). The entry launches " +
+        "this mcpkit by absolute path, or `npx -y mcpkit` with --npx. Secrets given with --env are written " +
         "only to the client's file; printed output shows them as <redacted>.",
     )
     .addOption(
@@ -66,8 +66,8 @@ function linkAliasesCommand(commands: readonly ServerCommandSpec[]): Command {
   return new Command("link-aliases")
     .summary(`link ${names.join(", ")} to this executable`)
     .description(
-      `Create links named after the original servers (${names.join(", ")}) that start the matching\n` +
-        "mcpkit server, so existing client configs keep working. Symlinks on macOS and Linux, .cmd shims\n" +
+      `Create links named after the original servers (${names.join(", ")}) that start the matching ` +
+        "mcpkit server, so existing client configs keep working. Symlinks on macOS and Linux, .cmd shims " +
         "on Windows. Existing files are left alone unless --force is given.",
     )
     .option("-d, --dir <folder>", `where to create the links (default: ${ALIAS_DIR_DEFAULT})`)

@@ -5,8 +5,8 @@ export const ptyCommand: ServerCommandSpec = {
   aliases: ["pty-mcp"],
   summary: "pseudo-terminal runner: spawn, read, write, wait for patterns",
   description:
-    "A drop-in replacement for pty-mcp 0.2.0: the same tools, arguments and PTY_MCP_* variables, with a real\n" +
-    "terminal by default, non-destructive output history, rendered screens (pty_screen), named keys,\n" +
+    "A drop-in replacement for pty-mcp 0.2.0: the same tools, arguments and PTY_MCP_* variables, with a real " +
+    "terminal by default, non-destructive output history, rendered screens (pty_screen), named keys, " +
     "event-driven waits and a tmux backend. Every PTY_MCP_* variable is documented in the pty README.",
   defaultPort: 3346,
   authTokenEnv: ["PTY_MCP_AUTH_TOKEN"],
