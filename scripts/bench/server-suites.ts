@@ -1,6 +1,8 @@
 // Per-server benchmark suites (PTY latency, PTC call overhead, gateway invoke overhead, …).
+// Each lives in scripts/bench/suites/<name>.ts; `--only <name>` runs one.
 import type { PreparedTarget } from "../server-targets.ts";
 import type { BenchContext } from "./report.ts";
+import { ptySuite } from "./suites/pty.ts";
 
 export interface ServerSuite {
   name: string;
@@ -8,4 +10,4 @@ export interface ServerSuite {
   run(ctx: BenchContext, env: { target: PreparedTarget; mcpkit: string[] }): Promise<void>;
 }
 
-export const serverSuites: ServerSuite[] = [];
+export const serverSuites: ServerSuite[] = [ptySuite];

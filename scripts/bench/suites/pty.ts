@@ -1,0 +1,211 @@
+// pty: spawn → first output, write → echo and bulk-output throughput over stdio, for the node bundle and
+// (when built) the compiled binary, whose PTY layer differs (node-pty vs Bun's terminal), interleaved.
+// The issue's peer, desktop-commander, is not measured: its npm tree (~1,000 packages, with puppeteer,
+// whose install step downloads Chrome) cannot be installed on this offline machine.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { connectStdio } from "../mcp.ts";
+import type { BenchContext } from "../report.ts";
+import type { ServerSuite } from "../server-suites.ts";
+import { summarize } from "../stats.ts";
+import { call, push, shuffle } from "./util.ts";
+
+const SUITE = "pty latency";
+const SUITE_TP = "pty throughput";
+const MiB = 1024 * 1024;
+
+interface Conn {
+  label: string;
+  client: Client;
+}
+
+async function spawnCycle(c: Conn, i: number): Promise<{ spawn: number; first: number; close: number }> {
+  const mark = `FIRST_OUT_${i}`;
+  const t0 = performance.now();
+  const { text: id } = await call(c.client, "pty_spawn", {
+    command: `printf '%s\\n' ${mark}; exec sleep 60`,
+  });
+  const t1 = performance.now();
+  const r = await call(c.client, "pty_read_until", { session_id: id, pattern: mark, timeout_ms: 10_000 });
+  const t2 = performance.now();
+  if (r.data.matched !== true) throw new Error(`${c.label}: marker not seen`);
+  await call(c.client, "pty_close", { session_id: id });
+  const t3 = performance.now();
+  return { spawn: t1 - t0, first: t2 - t0, close: t3 - t2 };
+}
+
+async function openShell(c: Conn): Promise<string> {
+  const { text: id } = await call(c.client, "pty_spawn", { command: "exec bash --norc --noprofile -i" });
+  await call(c.client, "pty_write", { session_id: id, data: "echo READY''_X\r" });
+  const r = await call(c.client, "pty_read_until", {
+    session_id: id,
+    pattern: "READY_X",
+    timeout_ms: 10_000,
+  });
+  if (r.data.matched !== true) throw new Error(`${c.label}: shell did not answer`);
+  return id;
+}
+
+/** pty_write of `echo E_i''_Z\r` → pty_read_until("E_i_Z"): the quotes keep the typed echo from matching. */
+async function echoCycle(c: Conn, id: string, i: number): Promise<number> {
+  const t0 = performance.now();
+  await call(c.client, "pty_write", { session_id: id, data: `echo E_${i}''_Z\r` });
+  const r = await call(c.client, "pty_read_until", {
+    session_id: id,
+    pattern: `E_${i}_Z`,
+    timeout_ms: 10_000,
+  });
+  const dt = performance.now() - t0;
+  if (r.data.matched !== true) throw new Error(`${c.label}: echo ${i} not seen`);
+  return dt;
+}
+
+/** A command printing `bytes` bytes (no newlines, so the tty adds none), then an end marker. */
+async function throughputCycle(
+  c: Conn,
+  bytes: number,
+): Promise<{ ms: number; got: number; dropped: number }> {
+  const t0 = performance.now();
+  const { text: id } = await call(c.client, "pty_spawn", {
+    command: `head -c ${bytes} /dev/zero | tr '\\0' x; printf '\\n%s\\n' TP_''END; exec sleep 60`,
+    max_output_bytes: 4 * bytes,
+  });
+  let got = 0;
+  let dropped = 0;
+  let tail = "";
+  try {
+    for (;;) {
+      const r = await call(c.client, "pty_read", { session_id: id, max_chars: MiB, timeout_ms: 5000 });
+      const text = String(r.data.text ?? "");
+      got += Buffer.byteLength(text);
+      dropped = Math.max(dropped, Number(r.data.dropped_bytes ?? 0));
+      tail = (tail + text).slice(-64);
+      if (tail.includes("TP_END")) break;
+      if (!text && performance.now() - t0 > 60_000) throw new Error(`${c.label}: throughput stalled`);
+    }
+    return { ms: performance.now() - t0, got, dropped };
+  } finally {
+    await call(c.client, "pty_close", { session_id: id });
+  }
+}
+
+async function run(ctx: BenchContext, env: Parameters<ServerSuite["run"]>[1]): Promise<void> {
+  const ways: { label: string; cmd: string[] }[] = [{ label: "pty (node bundle)", cmd: env.mcpkit }];
+  const binary = join(ctx.root, "dist/mcpkit");
+  if (existsSync(binary)) ways.push({ label: "pty (compiled binary)", cmd: [binary] });
+  const spawnReps = ctx.quick ? 6 : 25;
+  const echoReps = ctx.quick ? 40 : 300;
+  const tpReps = ctx.quick ? 2 : 5;
+  const tpBytes = 5 * 1000 * 1000;
+  const penv = {
+    ...env.target.env,
+    PTY_MCP_LOGIN_SHELL: "0",
+    PTY_MCP_REQUIRE_OWNER: "0",
+    PTY_MCP_LOG: "warn",
+  };
+  const conns: Conn[] = [];
+  try {
+    for (const w of ways) {
+      const { client } = await connectStdio({
+        command: w.cmd[0]!,
+        args: [...w.cmd.slice(1), "pty", ...env.target.args],
+        env: penv,
+        cwd: env.target.cwd,
+      });
+      conns.push({ label: w.label, client });
+    }
+    const spawn = new Map<string, number[]>();
+    const first = new Map<string, number[]>();
+    const close = new Map<string, number[]>();
+    const echo = new Map<string, number[]>();
+    const tp = new Map<string, number[]>();
+    const tpMs = new Map<string, number[]>();
+    const notes = new Map<string, string>();
+    // Warm-up: JIT, file cache, bash and coreutils pages.
+    for (const c of conns) {
+      await spawnCycle(c, -1);
+      const id = await openShell(c);
+      for (let i = 0; i < 10; i++) await echoCycle(c, id, -1 - i);
+      await call(c.client, "pty_close", { session_id: id });
+    }
+    for (let r = 0; r < spawnReps; r++) {
+      for (const c of shuffle(conns)) {
+        const s = await spawnCycle(c, r);
+        push(spawn, c.label, s.spawn);
+        push(first, c.label, s.first);
+        push(close, c.label, s.close);
+      }
+    }
+    const shells = new Map<string, string>();
+    for (const c of conns) shells.set(c.label, await openShell(c));
+    const blocks = 10;
+    for (let b = 0; b < blocks; b++) {
+      for (const c of shuffle(conns)) {
+        for (let i = 0; i < echoReps / blocks; i++)
+          push(echo, c.label, await echoCycle(c, shells.get(c.label)!, b * 1000 + i));
+      }
+    }
+    for (const c of conns) await call(c.client, "pty_close", { session_id: shells.get(c.label)! });
+    for (let r = 0; r < tpReps; r++) {
+      for (const c of r % 2 ? [...conns].reverse() : conns) {
+        const t = await throughputCycle(c, tpBytes);
+        push(tpMs, c.label, t.ms);
+        push(tp, c.label, tpBytes / MiB / (t.ms / 1000));
+        if (t.dropped > 0 || t.got < tpBytes) notes.set(c.label, `read ${t.got} B, dropped ${t.dropped} B`);
+      }
+    }
+    for (const c of conns) {
+      ctx.add({
+        suite: SUITE,
+        subject: c.label,
+        metric: "pty_spawn call",
+        unit: "ms",
+        ...summarize(spawn.get(c.label)!),
+      });
+      ctx.add({
+        suite: SUITE,
+        subject: c.label,
+        metric: "spawn → first output (pty_spawn + pty_read_until)",
+        unit: "ms",
+        ...summarize(first.get(c.label)!),
+        note: "PTY_MCP_LOGIN_SHELL=0",
+      });
+      ctx.add({
+        suite: SUITE,
+        subject: c.label,
+        metric: "pty_close of a running command",
+        unit: "ms",
+        ...summarize(close.get(c.label)!),
+      });
+      ctx.add({
+        suite: SUITE,
+        subject: c.label,
+        metric: "write → echo (pty_write + pty_read_until)",
+        unit: "ms",
+        ...summarize(echo.get(c.label)!),
+        note: "interactive bash",
+      });
+      ctx.add({
+        suite: SUITE_TP,
+        subject: c.label,
+        metric: `${tpBytes / 1e6} MB of output, spawn → all read`,
+        unit: "ms",
+        ...summarize(tpMs.get(c.label)!),
+        note: notes.get(c.label) ?? "pty_read, max_chars 1 MiB",
+      });
+      ctx.add({
+        suite: SUITE_TP,
+        subject: c.label,
+        metric: "output throughput",
+        unit: "MiB/s",
+        higherIsBetter: true,
+        ...summarize(tp.get(c.label)!),
+      });
+    }
+  } finally {
+    await Promise.allSettled(conns.map((c) => c.client.close()));
+  }
+}
+
+export const ptySuite: ServerSuite = { name: "pty", server: "pty", run };

@@ -1,0 +1,76 @@
+// Small helpers shared by the per-server suites (not a suite itself).
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+
+export interface Scratch {
+  dir: string;
+  cleanup(): void;
+}
+
+/** A private temp dir, removed by cleanup() (call it from a finally block). */
+export function scratchDir(prefix: string): Scratch {
+  const dir = mkdtempSync(join(tmpdir(), `mcpkit-bench-${prefix}-`));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface CallResult {
+  isError: boolean;
+  text: string;
+  data: Record<string, unknown>;
+}
+
+/** tools/call that throws on isError, returning text and structuredContent. */
+export async function call(
+  client: Client,
+  name: string,
+  args: Record<string, unknown> = {},
+  timeout = 60_000,
+): Promise<CallResult> {
+  const r = (await client.callTool({ name, arguments: args }, undefined, { timeout })) as {
+    isError?: boolean;
+    content?: { type: string; text?: string }[];
+    structuredContent?: Record<string, unknown>;
+  };
+  const text = (r.content ?? []).map((c) => (c.type === "text" ? (c.text ?? "") : "")).join("\n");
+  if (r.isError) throw new Error(`${name} failed: ${text.slice(0, 300)}`);
+  return { isError: false, text, data: r.structuredContent ?? {} };
+}
+
+export function shuffle<T>(a: T[]): T[] {
+  const b = [...a];
+  for (let i = b.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [b[i], b[j]] = [b[j]!, b[i]!];
+  }
+  return b;
+}
+
+export async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
+  const t = performance.now();
+  const r = await fn();
+  return [performance.now() - t, r];
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `check` every `everyMs` until it returns a value, or throws after `timeoutMs`. */
+export async function waitUntil<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs: number,
+  everyMs = 20,
+): Promise<T> {
+  const end = performance.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined) return v;
+    if (performance.now() > end) throw new Error(`timed out after ${timeoutMs} ms`);
+    await sleep(everyMs);
+  }
+}
+
+/** Pushes into a named sample list. */
+export function push(m: Map<string, number[]>, key: string, v: number): void {
+  (m.get(key) ?? m.set(key, []).get(key)!).push(v);
+}
