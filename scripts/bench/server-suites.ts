@@ -2,6 +2,7 @@
 // Each lives in scripts/bench/suites/<name>.ts; `--only <name>` runs one.
 import type { PreparedTarget } from "../server-targets.ts";
 import type { BenchContext } from "./report.ts";
+import { ptcSuite } from "./suites/ptc.ts";
 import { ptySuite } from "./suites/pty.ts";
 
 export interface ServerSuite {
@@ -10,4 +11,4 @@ export interface ServerSuite {
   run(ctx: BenchContext, env: { target: PreparedTarget; mcpkit: string[] }): Promise<void>;
 }
 
-export const serverSuites: ServerSuite[] = [ptySuite];
+export const serverSuites: ServerSuite[] = [ptySuite, ptcSuite];
