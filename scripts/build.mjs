@@ -3,9 +3,9 @@
 // stay external: npm installs them as dependencies, and they cannot be inlined into one JS file.
 // Code splitting keeps start-up cheap: each server, the HTTP stack, the tokenizer and the TypeScript
 // stripper are chunks loaded on first use, so `mcpkit pty` never parses the gateway or gpt-tokenizer.
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import { chmod } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { build } from "esbuild";
 
 export const EXTERNAL = ["@lydell/node-pty", "quickjs-emscripten", "@jitl/*", "bun", "bun:*"];
@@ -30,11 +30,32 @@ const unbuiltServers = {
   },
 };
 
-export async function buildBundle({ outfile = "dist/mcpkit.mjs", entry = "main.ts", minify = true } = {}) {
+/** Old chunks a running mcpkit may still load lazily are kept this long after a rebuild. */
+const STALE_CHUNK_GRACE_MS = 10 * 60 * 1000;
+
+/**
+ * Removes chunks the new build does not reference. With `clean` (release builds) all of them go; otherwise
+ * only those older than the grace period, so a process started from the previous build (a test run, a
+ * client's server) can still load its lazy chunks while the bundle is rebuilt under it.
+ */
+function pruneChunks(dir, keep, clean) {
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (keep.has(path)) continue;
+    if (clean || Date.now() - statSync(path).mtimeMs > STALE_CHUNK_GRACE_MS) rmSync(path, { force: true });
+  }
+}
+
+export async function buildBundle({
+  outfile = "dist/mcpkit.mjs",
+  entry = "main.ts",
+  minify = true,
+  clean = false,
+} = {}) {
   const outdir = dirname(outfile);
-  // Chunk names carry content hashes: drop the previous build's so stale files never ship.
-  rmSync(join(outdir, "chunks"), { recursive: true, force: true });
-  await build({
+  const result = await build({
+    metafile: true,
     entryPoints: [{ in: entry, out: basename(outfile).replace(/\.mjs$/, "") }],
     outdir,
     outExtension: { ".js": ".mjs" },
@@ -54,11 +75,14 @@ export async function buildBundle({ outfile = "dist/mcpkit.mjs", entry = "main.t
     },
     logLevel: "warning",
   });
+  // Chunk names carry content hashes, so a rebuild adds files; drop the ones no longer referenced.
+  const written = new Set(Object.keys(result.metafile.outputs).map((p) => resolve(p)));
+  pruneChunks(resolve(outdir, "chunks"), written, clean);
   await chmod(outfile, 0o755);
   return outfile;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const out = await buildBundle();
+  const out = await buildBundle({ clean: process.argv.includes("--clean") });
   process.stdout.write(`built ${out}\n`);
 }
