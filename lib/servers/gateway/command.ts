@@ -33,9 +33,9 @@ export const gatewayCommand: ServerCommandSpec = {
     },
     {
       flags: "--guidance <level>",
-      description: "code-execution guidance in instructions and cards",
+      description:
+        "code-execution guidance: instructions, card hints, describe snippets, the pmcp://guidance/code-execution resource (default: guidance file's level, else minimal)",
       env: "PMCP_GUIDANCE",
-      default: "minimal",
       choices: ["off", "minimal", "standard"],
     },
     {

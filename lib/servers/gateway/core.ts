@@ -8,6 +8,7 @@ import { type DiscoveredConfig, discoverConfig } from "./config-discovery.ts";
 import { DescriptionCache } from "./description-cache.ts";
 import { EnvStore } from "./env-store.ts";
 import type { GuidanceLevel } from "./guidance.ts";
+import { type GuidanceLayers, presetLayers } from "./guidance-config.ts";
 import type { Manifest, ManifestEntry } from "./manifest.ts";
 import { PendingCalls } from "./pending.ts";
 import type { Policy } from "./policy.ts";
@@ -31,6 +32,8 @@ export interface CoreOptions {
   manifest: Manifest;
   toolNames: ToolNameStyle;
   guidance: GuidanceLevel;
+  /** Layers after the guidance file's switches; defaults to the level's preset. */
+  guidanceLayers?: GuidanceLayers;
   cacheDir: string;
   registryUrl: string;
 }
@@ -50,6 +53,7 @@ export class GatewayCore {
   readonly servers: ServerTable;
   readonly toolNames: ToolNameStyle;
   readonly guidance: GuidanceLevel;
+  readonly guidanceLayers: GuidanceLayers;
   /** Servers registered from the MCP Registry (register_discovered_server), provisionable by name. */
   readonly discovered = new Map<string, ManifestEntry>();
   environment?: { platform: string; clis: string[] };
@@ -65,6 +69,7 @@ export class GatewayCore {
     this.manifest = opts.manifest;
     this.toolNames = opts.toolNames;
     this.guidance = opts.guidance;
+    this.guidanceLayers = opts.guidanceLayers ?? presetLayers(opts.guidance);
     this.cache = new DescriptionCache(opts.cacheDir);
     this.catalog.setCached(this.cache.records());
     this.registry = new RegistryClient(opts.registryUrl, opts.cacheDir);

@@ -1,7 +1,7 @@
 import type { ServerApp, ServerContext } from "../../core/app.ts";
 import { ConfigError } from "../../core/errors.ts";
 import { GatewayCore } from "./core.ts";
-import type { GuidanceLevel } from "./guidance.ts";
+import { loadGuidance } from "./guidance-config.ts";
 import { Manifest } from "./manifest.ts";
 import { createGatewayServer } from "./mcp-server.ts";
 import { loadPolicy } from "./policy.ts";
@@ -38,12 +38,7 @@ export async function start(ctx: ServerContext): Promise<ServerApp> {
     ["default", "dotted"],
     "default",
   );
-  const guidance = choice<GuidanceLevel>(
-    "PMCP_GUIDANCE",
-    str(o.guidance) ?? str(env.PMCP_GUIDANCE),
-    ["off", "minimal", "standard"],
-    "minimal",
-  );
+  const guidance = loadGuidance(str(o.guidance), env);
   const registryUrl =
     str(o.registryUrl) ?? str(env.PMCP_REGISTRY_URL) ?? "https://registry.modelcontextprotocol.io";
   try {
@@ -61,7 +56,8 @@ export async function start(ctx: ServerContext): Promise<ServerApp> {
     policy,
     manifest,
     toolNames,
-    guidance,
+    guidance: guidance.level,
+    guidanceLayers: guidance.layers,
     cacheDir: cacheDir(env, o.cacheDir),
     registryUrl,
   });

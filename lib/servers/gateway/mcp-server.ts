@@ -3,7 +3,7 @@ import { type CallToolResult, ListToolsRequestSchema, type Tool } from "@modelco
 import { z } from "zod";
 import { errorMessage } from "../../core/errors.ts";
 import type { GatewayCore } from "./core.ts";
-import { instructions } from "./guidance.ts";
+import { codeExecutionGuide, GUIDE_URI, instructions } from "./guidance.ts";
 import { metaToolName } from "./tool-names.ts";
 import type { Extra, Reply } from "./tools/define.ts";
 import { META_TOOLS } from "./tools/index.ts";
@@ -77,8 +77,33 @@ export function createGatewayServer(core: GatewayCore): McpServer {
   const names = core.servers.all().map((e) => e.name);
   const server = new McpServer(
     { name: "mcpkit-gateway", title: "mcpkit gateway", version: core.opts.ctx.version },
-    { instructions: instructions(core.guidance, core.toolNames, names), capabilities: { tools: {} } },
+    {
+      instructions: instructions(
+        core.guidanceLayers.mcp_instructions ? core.guidance : "off",
+        core.toolNames,
+        names,
+      ),
+      capabilities: { tools: {} },
+    },
   );
+  // L3: registering the resource is what declares the resources capability, so with guidance off (or
+  // the resource denied by policy) the gateway stays tools-only.
+  if (core.guidanceLayers.methodology_resource && core.policy.resourceAllowed(GUIDE_URI)) {
+    server.registerResource(
+      "code-execution-guide",
+      GUIDE_URI,
+      {
+        title: "Code Execution Guide",
+        description: "How to use the gateway: search -> describe -> invoke, and one program for many calls",
+        mimeType: "text/markdown",
+      },
+      (uri) => ({
+        contents: [
+          { uri: uri.href, mimeType: "text/markdown", text: codeExecutionGuide(core.toolNames, names) },
+        ],
+      }),
+    );
+  }
   const listed = listedTools(core);
   for (const tool of META_TOOLS) {
     if (!core.policy.gatewayToolAllowed(tool.verb)) continue;

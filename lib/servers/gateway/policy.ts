@@ -55,6 +55,7 @@ export class Policy {
   private readonly servers: AllowDeny;
   private readonly tools: AllowDeny;
   private readonly gatewayTools: AllowDeny;
+  private readonly resources: AllowDeny;
   readonly limits: PolicyData["limits"];
   readonly redactionPatterns: RegExp[];
 
@@ -65,6 +66,7 @@ export class Policy {
     this.servers = new AllowDeny(data.servers);
     this.tools = new AllowDeny(data.tools);
     this.gatewayTools = new AllowDeny(data.gateway_tools);
+    this.resources = new AllowDeny(data.resources);
     this.limits = data.limits;
     this.redactionPatterns = data.redaction.patterns.map((p, i) => {
       try {
@@ -88,6 +90,11 @@ export class Policy {
   /** Tool ids are matched as "server::tool"; the server rule applies too. */
   toolAllowed(server: string, tool: string): boolean {
     return this.serverAllowed(server) && this.tools.permits(`${server}::${tool}`);
+  }
+
+  /** The gateway's own resources, matched by URI and by PMCP's id ("pmcp::<uri>"). */
+  resourceAllowed(uri: string): boolean {
+    return this.resources.permits(uri) && this.resources.permits(`pmcp::${uri}`);
   }
 
   /** Meta-tools are matched by both spellings ("gateway.invoke" and "gateway_invoke"). */

@@ -34,7 +34,7 @@ export const catalogSearch = defineTool({
       includeOffline,
       allowed: (s, t) => core.policy.toolAllowed(s, t),
     });
-    const cards = found.results.map((r) => toCard(r, core.guidance !== "off"));
+    const cards = found.results.map((r) => toCard(r, core.guidanceLayers.code_hints));
     const data: Record<string, unknown> = {
       results: cards,
       total_available: found.total,

@@ -63,7 +63,8 @@ export const describe = defineTool({
       invoke_as: core.name("invoke"),
       invoke_template: { tool_id: args.tool_id, arguments: template },
     };
-    if (core.guidance === "standard") data.code_snippet = codeSnippet(core.toolNames, args.tool_id, template);
+    if (core.guidanceLayers.code_snippets)
+      data.code_snippet = codeSnippet(core.toolNames, args.tool_id, template);
     return { data, text: JSON.stringify(data) };
   },
 });
