@@ -46,15 +46,20 @@ export class Redactor {
 
   /** Deep-redacts string values of a JSON-like value. */
   redactValue<T>(value: T): T {
-    if (typeof value === "string") return this.redact(value) as T;
-    if (Array.isArray(value)) return value.map((v) => this.redactValue(v)) as T;
-    if (value && typeof value === "object") {
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) out[k] = this.redactValue(v);
-      return out as T;
-    }
-    return value;
+    return mapStrings(value, (s) => this.redact(s));
   }
+}
+
+/** Copies a JSON-like value with every string (at any depth, keys excepted) passed through `fn`. */
+export function mapStrings<T>(value: T, fn: (s: string) => string): T {
+  if (typeof value === "string") return fn(value) as T;
+  if (Array.isArray(value)) return value.map((v) => mapStrings(v, fn)) as T;
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = mapStrings(v, fn);
+    return out as T;
+  }
+  return value;
 }
 
 /** The process-wide redactor the logger and error paths share. */

@@ -1,4 +1,4 @@
-import { redactor as processRedactor, REDACTED, Redactor } from "../../core/redact.ts";
+import { mapStrings, redactor as processRedactor, REDACTED, Redactor } from "../../core/redact.ts";
 
 /**
  * Redaction for downstream output: the process-wide patterns and secrets (lib/core/redact.ts), the
@@ -31,13 +31,6 @@ export class OutputRedactor {
   }
 
   redactValue<T>(value: T): T {
-    if (typeof value === "string") return this.redact(value) as T;
-    if (Array.isArray(value)) return value.map((v) => this.redactValue(v)) as T;
-    if (value && typeof value === "object") {
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) out[k] = this.redactValue(v);
-      return out as T;
-    }
-    return value;
+    return mapStrings(value, (s) => this.redact(s));
   }
 }

@@ -1,3 +1,4 @@
+import { globToRegExp } from "../../core/glob.ts";
 /**
  * Tool names inside scripts. PTC-MCP turns `-` into `_` (`financial-data`/`get-data` →
  * `mcp__financial_data__get_data`); we also turn every other character that cannot appear in a JavaScript or
@@ -16,29 +17,6 @@ export function exactName(server: string, tool: string): string {
   return `mcp__${server}__${tool}`;
 }
 
-/** fnmatch-style glob (`*`, `?`, `[abc]`, `[!abc]`) as PTC-MCP v0.2 uses for tools.allow / tools.block. */
-export function globToRegExp(glob: string): RegExp {
-  let re = "";
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === "*") re += ".*";
-    else if (c === "?") re += ".";
-    else if (c === "[") {
-      const end = glob.indexOf("]", i + 2);
-      if (end === -1) {
-        re += "\\[";
-        continue;
-      }
-      let body = glob.slice(i + 1, end);
-      const negate = body.startsWith("!");
-      if (negate) body = body.slice(1);
-      re += `[${negate ? "^" : ""}${body.replace(/[\\\]^]/g, "\\$&")}]`;
-      i = end;
-    } else re += c.replace(/[.+^${}()|\\/]/g, "\\$&");
-  }
-  return new RegExp(`^${re}$`);
-}
-
 /** Filters by allow or block globs; a tool matches by its namespaced or its exact name. */
 export class ToolFilter {
   private readonly allow?: RegExp[];
@@ -55,3 +33,5 @@ export class ToolFilter {
     return !hit(this.block);
   }
 }
+
+export { globToRegExp };
