@@ -2,6 +2,7 @@
 // Each lives in scripts/bench/suites/<name>.ts; `--only <name>` runs one.
 import type { PreparedTarget } from "../server-targets.ts";
 import type { BenchContext } from "./report.ts";
+import { gatewaySuite } from "./suites/gateway.ts";
 import { ptcSuite } from "./suites/ptc.ts";
 import { ptySuite } from "./suites/pty.ts";
 
@@ -11,4 +12,4 @@ export interface ServerSuite {
   run(ctx: BenchContext, env: { target: PreparedTarget; mcpkit: string[] }): Promise<void>;
 }
 
-export const serverSuites: ServerSuite[] = [ptySuite, ptcSuite];
+export const serverSuites: ServerSuite[] = [ptySuite, ptcSuite, gatewaySuite];

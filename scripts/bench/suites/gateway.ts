@@ -1,0 +1,313 @@
+// gateway: invoke overhead (gateway_invoke of everything::echo vs echo on server-everything directly,
+// interleaved), catalog search over 5,000 tools (in process, and end to end through
+// gateway_catalog_search), and handshake time with 1 vs 10 configured autoStart servers (initialize +
+// tools/list must not grow with the servers) plus the time until all of them are started.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { Catalog } from "../../../lib/servers/gateway/catalog.ts";
+import { recordFromTool } from "../../../lib/servers/gateway/tool-record.ts";
+import { baseEnv } from "../../server-targets.ts";
+import { connectStdio, type Launch } from "../mcp.ts";
+import type { BenchContext } from "../report.ts";
+import type { ServerSuite } from "../server-suites.ts";
+import { summarize } from "../stats.ts";
+import { call, push, scratchDir, shuffle, timed, waitUntil } from "./util.ts";
+
+const EVERYTHING = "node_modules/@modelcontextprotocol/server-everything/dist/index.js";
+const VERBS = ["fetch", "store", "list", "create", "delete", "search", "update", "render", "parse", "sync"];
+const QUERIES = [
+  "store thing",
+  "fetch",
+  "tool_42",
+  "does thing 7",
+  "delete record",
+  "render group 3",
+  "parse",
+  "sync thing 99",
+  "update",
+  "create list",
+];
+
+/** A dependency-free stdio MCP server with TOOL_COUNT tools (newline-delimited JSON-RPC). */
+const MANY_TOOLS_SERVER = `
+const N = Number(process.env.TOOL_COUNT || 5000);
+const V = ${JSON.stringify(VERBS)};
+const tools = Array.from({ length: N }, (_, i) => ({
+  name: "tool_" + i + "_" + V[i % V.length],
+  description: "does " + V[(i * 7) % V.length] + " thing " + i + " of group " + (i % 50),
+  inputSchema: { type: "object", properties: { id: { type: "string" }, limit: { type: "number" } } },
+}));
+const send = (o) => process.stdout.write(JSON.stringify({ jsonrpc: "2.0", ...o }) + "\\n");
+function handle(m) {
+  if (m.id === undefined) return;
+  if (m.method === "initialize")
+    return send({ id: m.id, result: { protocolVersion: m.params.protocolVersion,
+      capabilities: { tools: {} }, serverInfo: { name: "many-tools", version: "0" } } });
+  if (m.method === "tools/list") return send({ id: m.id, result: { tools } });
+  if (m.method === "tools/call") return send({ id: m.id, result: { content: [{ type: "text", text: "ok" }] } });
+  if (m.method === "ping") return send({ id: m.id, result: {} });
+  send({ id: m.id, error: { code: -32601, message: "method not found" } });
+}
+let buf = "";
+process.stdin.on("data", (d) => {
+  buf += d;
+  for (let i; (i = buf.indexOf("\\n")) >= 0; ) {
+    const line = buf.slice(0, i);
+    buf = buf.slice(i + 1);
+    if (line.trim()) handle(JSON.parse(line));
+  }
+});
+process.stdin.on("end", () => process.exit(0));
+`;
+
+interface Health {
+  servers: { name: string; state: string; tool_count: number }[];
+}
+
+async function ready(client: Client, count: number, minTools = 1): Promise<void> {
+  await waitUntil(async () => {
+    const h = (await call(client, "gateway_health")).data as unknown as Health;
+    const up = h.servers.filter((s) => s.tool_count >= minTools).length;
+    return up >= count ? true : undefined;
+  }, 60_000);
+}
+
+function searchInProcess(ctx: BenchContext): void {
+  const suite = "gateway catalog search, 5,000 tools";
+  const builds = ctx.quick ? 5 : 20;
+  const queries = ctx.quick ? 300 : 3000;
+  const build = () => {
+    const cat = new Catalog();
+    for (let s = 0; s < 50; s++) {
+      cat.setLive(
+        `srv${s}`,
+        Array.from({ length: 100 }, (_, i) =>
+          recordFromTool(`srv${s}`, {
+            name: `tool_${i}_${VERBS[(i + s) % VERBS.length]}`,
+            description: `does ${VERBS[(i * 7) % VERBS.length]} thing ${i} of group ${s}`,
+          }),
+        ),
+      );
+    }
+    return cat;
+  };
+  const q = (cat: Catalog, query: string) =>
+    cat.search({ query, limit: 20, includeOffline: false, allowed: () => true });
+  const first: number[] = [];
+  for (let r = 0; r < builds + 1; r++) {
+    const cat = build();
+    const t = performance.now();
+    const res = q(cat, QUERIES[r % QUERIES.length]!);
+    if (r > 0) first.push(performance.now() - t);
+    if (res.total !== 5000) throw new Error(`catalog holds ${res.total} tools, expected 5000`);
+  }
+  const cat = build();
+  for (let i = 0; i < 200; i++) q(cat, QUERIES[i % QUERIES.length]!); // warm-up
+  const warm: number[] = [];
+  for (let i = 0; i < queries; i++) {
+    const t = performance.now();
+    q(cat, QUERIES[i % QUERIES.length]!);
+    warm.push(performance.now() - t);
+  }
+  ctx.add({
+    suite,
+    subject: "Catalog (in process)",
+    metric: "first query: index build + search",
+    unit: "ms",
+    ...summarize(first),
+    note: "50 servers × 100 tools, limit 20",
+  });
+  ctx.add({
+    suite,
+    subject: "Catalog (in process)",
+    metric: "query, index built",
+    unit: "ms",
+    ...summarize(warm),
+    note: `${QUERIES.length} queries in rotation`,
+  });
+}
+
+async function run(ctx: BenchContext, env: Parameters<ServerSuite["run"]>[1]): Promise<void> {
+  const s = scratchDir("gateway");
+  const clients: Client[] = [];
+  const everything = join(ctx.root, EVERYTHING);
+  const home = join(s.dir, "home");
+  mkdirSync(home, { recursive: true });
+  const gwEnv = (cache: string) =>
+    baseEnv({ HOME: home, MCPKIT_CACHE_DIR: join(s.dir, cache), XDG_CONFIG_HOME: join(home, ".config") });
+  const gwLaunch = (config: unknown, name: string, extra: string[] = []): Launch => {
+    const path = join(s.dir, `${name}.mcp.json`);
+    writeFileSync(path, JSON.stringify(config, null, 2));
+    return {
+      command: env.mcpkit[0]!,
+      args: [...env.mcpkit.slice(1), "gateway", "--config", path, ...extra],
+      env: gwEnv(`cache-${name}`),
+      cwd: s.dir,
+    };
+  };
+  const open = async (l: Launch) => {
+    const { client } = await connectStdio(l);
+    clients.push(client);
+    return client;
+  };
+  const closeOne = async (c: Client) => {
+    clients.splice(clients.indexOf(c), 1);
+    await c.close();
+  };
+  const echoServer = { command: "node", args: [everything, "stdio"] };
+  try {
+    // 1. invoke overhead.
+    {
+      const suite = "gateway invoke overhead";
+      const total = ctx.quick ? 400 : 3000;
+      const blocks = 10;
+      const gw = await open(
+        gwLaunch({ autoStart: ["everything"], mcpServers: { everything: echoServer } }, "one"),
+      );
+      const direct = await open({ ...echoServer, env: baseEnv({ HOME: home }), cwd: s.dir });
+      await ready(gw, 1);
+      const viaGateway = () =>
+        call(gw, "gateway_invoke", { tool_id: "everything::echo", arguments: { message: "x" } });
+      const viaDirect = () => call(direct, "echo", { message: "x" });
+      const subjects = [
+        { label: "gateway (node bundle) · gateway_invoke everything::echo", fn: viaGateway },
+        { label: "server-everything (node) · echo, direct", fn: viaDirect },
+      ];
+      for (const x of subjects) for (let i = 0; i < 100; i++) await x.fn(); // warm-up (JIT)
+      const lat = new Map<string, number[]>();
+      for (let b = 0; b < blocks; b++) {
+        for (const x of shuffle(subjects)) {
+          for (let i = 0; i < total / blocks; i++) push(lat, x.label, (await timed(x.fn))[0]);
+        }
+      }
+      const direct50 = summarize(lat.get(subjects[1]!.label)!).median;
+      const gw50 = summarize(lat.get(subjects[0]!.label)!).median;
+      ctx.add({
+        suite,
+        subject: subjects[0]!.label,
+        metric: "tools/call p50",
+        unit: "ms",
+        ...summarize(lat.get(subjects[0]!.label)!),
+        peerMedian: direct50,
+        note: `overhead ${(gw50 - direct50).toFixed(3)} ms over the direct call`,
+      });
+      ctx.add({
+        suite,
+        subject: subjects[1]!.label,
+        metric: "tools/call p50",
+        unit: "ms",
+        ...summarize(lat.get(subjects[1]!.label)!),
+      });
+      await closeOne(gw);
+      await closeOne(direct);
+    }
+
+    // 2. catalog search over 5,000 tools: in process, then end to end.
+    searchInProcess(ctx);
+    {
+      const suite = "gateway catalog search, 5,000 tools";
+      const fixture = join(s.dir, "many-tools.mjs");
+      writeFileSync(fixture, MANY_TOOLS_SERVER);
+      // The default policy keeps 100 tools per server; this one keeps all 5,000.
+      const policy = join(s.dir, "many-policy.json");
+      writeFileSync(policy, JSON.stringify({ limits: { max_tools_per_server: 5000 } }));
+      const gw = await open(
+        gwLaunch(
+          {
+            autoStart: ["many"],
+            mcpServers: { many: { command: "node", args: [fixture], env: { TOOL_COUNT: "5000" } } },
+          },
+          "many",
+          ["--policy", policy],
+        ),
+      );
+      await ready(gw, 1, 5000);
+      const n = ctx.quick ? 60 : 400;
+      const q = (i: number) =>
+        call(gw, "gateway_catalog_search", { query: QUERIES[i % QUERIES.length], limit: 20 });
+      for (let i = 0; i < 20; i++) await q(i); // warm-up (the first query builds the index)
+      const lat: number[] = [];
+      for (let i = 0; i < n; i++) lat.push((await timed(() => q(i)))[0]);
+      const r = await q(0);
+      const found = Number((r.data as { total_available?: number }).total_available);
+      ctx.add({
+        suite,
+        subject: "gateway (node bundle)",
+        metric: "gateway_catalog_search over stdio",
+        unit: "ms",
+        ...summarize(lat),
+        note: `1 downstream with ${found} tools, limit 20`,
+      });
+      await closeOne(gw);
+    }
+
+    // 3. handshake with 1 vs 10 autoStart servers, interleaved; then time until all are started. A third
+    // config, 10 servers that never answer (`sleep`), separates waiting on servers from CPU contention
+    // with ten starting Node processes on a small machine.
+    {
+      const suite = "gateway handshake";
+      const reps = ctx.quick ? 2 : 8;
+      const configs = [
+        { k: 1, key: "1", label: "1 autoStart server", spec: echoServer, waitReady: true },
+        { k: 10, key: "10", label: "10 autoStart servers", spec: echoServer, waitReady: true },
+        {
+          k: 10,
+          key: "10-silent",
+          label: "10 autoStart servers that never answer",
+          spec: { command: "sleep", args: ["59.5"] },
+          waitReady: false,
+        },
+      ].map((c) => {
+        const names = Array.from({ length: c.k }, (_, i) => `srv${i}`);
+        const launch = gwLaunch(
+          { autoStart: names, mcpServers: Object.fromEntries(names.map((n) => [n, c.spec])) },
+          `servers-${c.key}`,
+        );
+        return { ...c, launch };
+      });
+      const hs = new Map<string, number[]>();
+      const up = new Map<string, number[]>();
+      for (let r = 0; r < reps + 1; r++) {
+        for (const c of shuffle(configs)) {
+          const t0 = performance.now();
+          const gw = await open(c.launch);
+          await gw.listTools();
+          const t1 = performance.now();
+          if (c.waitReady) await ready(gw, c.k);
+          const t2 = performance.now();
+          await closeOne(gw);
+          if (r === 0) continue; // warm-up: file cache, description cache
+          push(hs, c.key, t1 - t0);
+          if (c.waitReady) push(up, c.key, t2 - t0);
+        }
+      }
+      const hs1 = summarize(hs.get("1")!).median;
+      for (const c of configs) {
+        const sum = summarize(hs.get(c.key)!);
+        ctx.add({
+          suite,
+          subject: `gateway (node bundle), ${c.label}`,
+          metric: "spawn → initialize → tools/list",
+          unit: "ms",
+          ...sum,
+          note: c.k > 1 ? `${(sum.median / hs1).toFixed(2)}× the 1-server handshake` : undefined,
+        });
+        if (c.waitReady)
+          ctx.add({
+            suite,
+            subject: `gateway (node bundle), ${c.label}`,
+            metric: "spawn → all servers started (gateway_health)",
+            unit: "ms",
+            ...summarize(up.get(c.key)!),
+            note: "server-everything copies",
+          });
+      }
+    }
+  } finally {
+    await Promise.allSettled(clients.map((c) => c.close()));
+    s.cleanup();
+  }
+}
+
+export const gatewaySuite: ServerSuite = { name: "gateway", server: "gateway", run };
