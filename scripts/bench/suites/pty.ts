@@ -1,6 +1,6 @@
 // pty: spawn → first output, write → echo and bulk-output throughput over stdio, for the node bundle and
 // (when built) the compiled binary, whose PTY layer differs (node-pty vs Bun's terminal), interleaved.
-// The peer, desktop-commander, is not measured: its npm tree (~1,000 packages, with puppeteer,
+// The peer, desktop-commander, is not measured: its npm tree (~570 packages, puppeteer among them,
 // whose install step downloads Chrome) cannot be installed on this offline machine.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
