@@ -1,10 +1,11 @@
-import { Command, Option } from "commander";
+import { Command } from "commander";
 import type { ServerCommandSpec } from "../core/command-spec.ts";
 import { clientCommands } from "./client/command.ts";
 import { SERVER_COMMANDS } from "./commands.ts";
 import { commonServerOptions } from "./common-options.ts";
 import { runServer } from "./run-server.ts";
 import { setupCommands } from "./setup/command.ts";
+import { addOptionSpecs, inheritDeep, subcommand } from "./subcommands.ts";
 import { VERSION } from "./version.ts";
 
 /** Turns commander's multi-line messages into the one line (plus hint) we promise. */
@@ -22,18 +23,16 @@ function serverCommand(spec: ServerCommandSpec): Command {
     .aliases(spec.aliases)
     .allowExcessArguments(false);
   for (const opt of commonServerOptions(spec.defaultPort, spec.authTokenEnv)) cmd.addOption(opt);
-  for (const o of spec.options) {
-    const opt = new Option(o.flags, o.description);
-    if (o.env) opt.env(o.env);
-    if (o.default !== undefined) opt.default(o.default);
-    if (o.choices) opt.choices(o.choices);
-    cmd.addOption(opt);
-  }
+  addOptionSpecs(cmd, spec.options);
+  for (const sub of spec.subcommands ?? []) cmd.addCommand(subcommand(sub));
   cmd.addHelpText(
     "after",
     `\nExamples:\n${spec.examples.map((e) => `  $ ${e}`).join("\n")}${spec.load ? "" : `\n\nStatus: not built yet.`}`,
   );
-  cmd.action(async (flags: Record<string, unknown>) => {
+  cmd.action(async (flags: Record<string, unknown>, self: Command) => {
+    // With subcommands the command accepts operands (see buildProgram), so a typo gets commander's
+    // "unknown command ... (Did you mean ...?)" instead of being served as a server.
+    if (self.args.length) (self as unknown as { unknownCommand(): never }).unknownCommand();
     await runServer(spec, flags);
   });
   return cmd;
@@ -57,6 +56,8 @@ export function buildProgram(commands: readonly ServerCommandSpec[] = SERVER_COM
   for (const spec of commands) {
     const cmd = serverCommand(spec);
     cmd.copyInheritedSettings(program);
+    inheritDeep(cmd);
+    if (spec.subcommands?.length) cmd.allowExcessArguments(true);
     program.addCommand(cmd);
   }
   // Non-server commands: flags here, code loaded by each action on demand.

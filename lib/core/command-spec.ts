@@ -27,4 +27,39 @@ export interface ServerCommandSpec {
   examples: string[];
   /** Loads the server lazily; absent while the server is not built yet. */
   load?: () => Promise<ServerModule>;
+  /** Commands beside serving (`mcpkit gateway status`); without one, the command serves as before. */
+  subcommands?: SubcommandSpec[];
+}
+
+/** What a subcommand's code gets: its positional arguments and the merged flags (its own and its server's). */
+export interface SubcommandContext {
+  args: string[];
+  /** camelCase flag values: the subcommand's own plus the server command's (e.g. --project, --config). */
+  options: Record<string, unknown>;
+  env: Record<string, string | undefined>;
+  cwd: string;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Whether stdin is a terminal (interactive use). */
+  stdinIsTTY: boolean;
+  readStdin: () => Promise<string>;
+}
+
+export interface SubcommandModule {
+  /** Runs the subcommand and returns the exit code. */
+  run(ctx: SubcommandContext): Promise<number>;
+}
+
+/** A subcommand of a server command (`mcpkit gateway status`), as data; its code loads when it runs. */
+export interface SubcommandSpec {
+  name: string;
+  summary: string;
+  description?: string;
+  /** Commander-style positional arguments: "<name>" required, "[name]" optional. */
+  arguments?: Array<{ name: string; description: string }>;
+  options?: OptionSpec[];
+  examples?: string[];
+  /** Nested subcommands (`secrets set`); a spec with these and no `load` only groups them. */
+  subcommands?: SubcommandSpec[];
+  load?: () => Promise<SubcommandModule>;
 }

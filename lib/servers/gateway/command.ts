@@ -1,4 +1,5 @@
 import type { ServerCommandSpec } from "../../core/command-spec.ts";
+import { gatewaySubcommands } from "./cli/specs.ts";
 
 export const gatewayCommand: ServerCommandSpec = {
   name: "gateway",
@@ -60,6 +61,9 @@ export const gatewayCommand: ServerCommandSpec = {
     "mcpkit gateway --config ./servers.mcp.json --policy ./gateway-policy.yaml",
     "mcpkit gateway --tool-names dotted",
     "mcpkit gateway --transport http --port 3344",
+    "mcpkit gateway status",
+    "mcpkit gateway doctor",
   ],
   load: () => import("./index.ts"),
+  subcommands: gatewaySubcommands,
 };

@@ -20,6 +20,8 @@ export interface DiscoveredConfig {
   autoStart: Set<string>;
   disableAutoStart: Set<string>;
   sources: ConfigSource[];
+  /** Which file each server's (winning) definition came from. */
+  origins: Map<string, string>;
   projectRoot: string;
 }
 
@@ -144,6 +146,7 @@ export function discoverConfig(opts: {
     autoStart: new Set(),
     disableAutoStart: new Set(),
     sources: [],
+    origins: new Map(),
     projectRoot,
   };
   const names = new Set<string>();
@@ -162,6 +165,7 @@ export function discoverConfig(opts: {
       if (names.has(spec.name) || isSelfReference(spec)) continue;
       names.add(spec.name);
       out.specs.push(spec);
+      out.origins.set(spec.name, path);
       count++;
     }
     for (const n of file.autoStart) out.autoStart.add(n);

@@ -94,6 +94,15 @@ export class EnvStore {
     return [...Object.values(this.user), ...Object.values(this.project)];
   }
 
+  /** The variables stored in one scope's file (for `secrets sync`). */
+  entries(scope: "user" | "project"): Record<string, string> {
+    return { ...(scope === "user" ? this.user : this.project) };
+  }
+
+  pathOf(scope: "user" | "project"): string {
+    return scope === "user" ? this.userPath : this.projectPath;
+  }
+
   has(name: string): boolean {
     const v = this.lookup()[name];
     return v !== undefined && v !== "";

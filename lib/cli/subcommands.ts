@@ -1,0 +1,67 @@
+import { Command, Option } from "commander";
+import type { OptionSpec, SubcommandContext, SubcommandSpec } from "../core/command-spec.ts";
+
+export function addOptionSpecs(cmd: Command, options: readonly OptionSpec[]): void {
+  for (const o of options) {
+    const opt = new Option(o.flags, o.description);
+    if (o.env) opt.env(o.env);
+    if (o.default !== undefined) opt.default(o.default);
+    if (o.choices) opt.choices(o.choices);
+    cmd.addOption(opt);
+  }
+}
+
+function readStdin(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let data = "";
+    process.stdin.setEncoding("utf8");
+    process.stdin.on("data", (d) => {
+      data += d;
+    });
+    process.stdin.once("end", () => resolve(data));
+    process.stdin.once("error", reject);
+  });
+}
+
+/**
+ * A server's subcommand (`mcpkit gateway status`) from its data spec. Its flags merge with the server
+ * command's (commander parses the parent's flags on either side of the subcommand name), and its code is
+ * imported only when it runs.
+ */
+export function subcommand(spec: SubcommandSpec): Command {
+  const cmd = new Command(spec.name)
+    .summary(spec.summary)
+    .description(`${spec.summary}${spec.description ? `\n\n${spec.description}` : ""}`);
+  for (const a of spec.arguments ?? []) cmd.argument(a.name, a.description);
+  addOptionSpecs(cmd, spec.options ?? []);
+  if (spec.examples?.length) {
+    cmd.addHelpText("after", `\nExamples:\n${spec.examples.map((e) => `  $ ${e}`).join("\n")}`);
+  }
+  for (const sub of spec.subcommands ?? []) cmd.addCommand(subcommand(sub));
+  const load = spec.load;
+  if (load) {
+    cmd.action(async (...params: unknown[]) => {
+      const self = params[params.length - 1] as Command;
+      const ctx: SubcommandContext = {
+        args: self.args,
+        options: self.optsWithGlobals(),
+        env: process.env as Record<string, string | undefined>,
+        cwd: process.cwd(),
+        stdout: (t) => process.stdout.write(t),
+        stderr: (t) => process.stderr.write(t),
+        stdinIsTTY: Boolean(process.stdin.isTTY),
+        readStdin,
+      };
+      process.exitCode = await (await load()).run(ctx);
+    });
+  }
+  return cmd;
+}
+
+/** Subcommands do not inherit settings through addCommand; copy them down the whole tree. */
+export function inheritDeep(cmd: Command): void {
+  for (const sub of cmd.commands) {
+    sub.copyInheritedSettings(cmd);
+    inheritDeep(sub);
+  }
+}
