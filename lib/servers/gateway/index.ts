@@ -23,6 +23,9 @@ function choice<T extends string>(
   throw new ConfigError(`${name}: expected one of ${allowed.join(", ")}`);
 }
 
+/** Longest the gateway waits for a first client handshake before starting autoStart servers anyway. */
+const EAGER_START_DELAY_MS = 1000;
+
 /**
  * Starts the gateway: reads config, policy and manifest (any malformed file stops start-up with file,
  * line and reason), registers servers, and starts eager ones in the background so the client's
@@ -66,10 +69,32 @@ export async function start(ctx: ServerContext): Promise<ServerApp> {
     manifest: manifest.size,
     config: core.config.sources.filter((s) => s.exists).map((s) => s.path),
   });
-  core.startBackground();
+  // Eager (autoStart) downstreams start once the first client has finished its handshake, or after
+  // EAGER_START_DELAY_MS if none does: spawning many servers competes with our own start-up for the CPU,
+  // and the client's initialize must not wait on them.
+  let eagerStarted = false;
+  const startEager = () => {
+    if (eagerStarted) return;
+    eagerStarted = true;
+    clearTimeout(fallback);
+    core.startBackground();
+  };
+  const fallback = setTimeout(startEager, EAGER_START_DELAY_MS);
   let closed: Promise<void> | undefined;
   return {
-    createServer: () => createGatewayServer(core),
-    close: () => (closed ??= core.close()),
+    createServer: () => {
+      const server = createGatewayServer(core);
+      const previous = server.server.oninitialized;
+      server.server.oninitialized = () => {
+        previous?.();
+        setImmediate(startEager);
+      };
+      return server;
+    },
+    close: () => {
+      clearTimeout(fallback);
+      closed ??= core.close();
+      return closed;
+    },
   };
 }
