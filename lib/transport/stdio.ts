@@ -1,5 +1,5 @@
-import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import type { ServerApp } from "../core/app.ts";
+import { StdioLineTransport } from "./stdio-lines.ts";
 
 export interface RunningStdio {
   /** Resolves when the client closes stdin. */
@@ -10,7 +10,7 @@ export interface RunningStdio {
 /** Serves one MCP session over stdin/stdout; stdout carries only JSON-RPC. */
 export async function serveStdio(app: ServerApp): Promise<RunningStdio> {
   const server = app.createServer();
-  const transport = new StdioServerTransport();
+  const transport = new StdioLineTransport();
   const ended = new Promise<void>((resolve) => {
     process.stdin.once("end", () => resolve());
     process.stdin.once("close", () => resolve());

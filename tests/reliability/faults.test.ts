@@ -79,7 +79,7 @@ async function closeWithoutLeftovers(s: StdioSession): Promise<void> {
 
 const DOWNSTREAMS = {
   slowmock: { command: "node", args: [MOCK] },
-  noisy: { command: "node", args: [BAD], env: { BAD_MODE: "noisy" } },
+  noisy: { command: "node", args: [BAD], env: { BAD_MODE: "noisy", LEAKY_TOKEN: CANARY.downstream } },
   halfway: { command: "node", args: [BAD], env: { BAD_MODE: "exit-mid-stream" } },
   deadbeat: { command: "node", args: [BAD], env: { BAD_MODE: "garbage-then-exit" } },
 };
@@ -128,6 +128,9 @@ describe("gateway: downstream servers that misbehave", () => {
         if (r.isError) expectClearError(r, "noisy");
         const e = await inv("noisy::echo", { x: 1 });
         expect(e.isError, e.text).toBe(false);
+        // A downstream that echoes its own secret: the gateway must redact it (the canary scan checks).
+        const leak = await inv("noisy::envleak");
+        expect(leak.text).toContain("LEAKY_TOKEN=");
       });
       await fault("exit mid-stream", async () => {
         expectClearError(await inv("halfway::half", {}, 10_000), "exit mid-stream");
@@ -154,7 +157,7 @@ describe("ptc: downstream servers that misbehave inside a program", () => {
       const rig = await prepare("ptc", {
         ptcServersYaml: [
           yaml("faulty", [FAULTY]),
-          yaml("noisy", [BAD], { BAD_MODE: "noisy" }),
+          yaml("noisy", [BAD], { BAD_MODE: "noisy", LEAKY_TOKEN: CANARY.downstream }),
           yaml("halfway", [BAD], { BAD_MODE: "exit-mid-stream" }),
           yaml("deadbeat", [BAD], { BAD_MODE: "garbage-then-exit" }),
         ].join(""),
@@ -202,6 +205,8 @@ describe("ptc: downstream servers that misbehave inside a program", () => {
         const r = await attempt("mcp__noisy__noisy({})");
         expect(r.structured.output).toMatch(/^(OK|ERR \S+ .{10,})/m);
         expect((await attempt("mcp__noisy__echo({})")).structured.output).toMatch(/^OK/m);
+        // A downstream that echoes its own secret: ptc must redact it (the canary scan checks).
+        expect((await attempt("mcp__noisy__envleak({})")).structured.output).toMatch(/LEAKY_TOKEN=/);
       });
       await fault("exit mid-stream", async () => {
         const r = await attempt("mcp__halfway__half({})");

@@ -22,7 +22,7 @@ export const SIZES = LONG
       stdioCalls: 100_000,
       largeLineBytes: 50 * 1024 * 1024,
       hugeStringBytes: 2 * 1024 * 1024,
-      nestingDepth: 5_000,
+      nestingDepth: 1_000,
     }
   : {
       fuzzRunsPerTool: 20,

@@ -1,4 +1,5 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { redactor } from "../../core/redact.ts";
 import { resultValue } from "./result-value.ts";
 import type {
   CallableTool,
@@ -110,7 +111,8 @@ export class CallDispatcher {
         this.source.call(tool.server, tool.tool, args, { signal: abort.signal, timeoutMs }),
         timedOut,
       ])) as CallToolResult;
-      return this.interpret(tool, result);
+      // Secrets a downstream echoes (its env tokens, well-known token shapes) never enter the program.
+      return this.interpret(tool, redactor.redactValue(result));
     } catch (err) {
       if (err instanceof CallTimeout) {
         return {
@@ -119,7 +121,11 @@ export class CallDispatcher {
           error: `'${tool.name}' timed out after ${this.limits.toolCallTimeoutSeconds}s (execution.tool_call_timeout_seconds)`,
         };
       }
-      return { ok: false, code: "transport", error: `'${tool.name}' failed: ${errorText(err)}` };
+      return {
+        ok: false,
+        code: "transport",
+        error: redactor.redact(`'${tool.name}' failed: ${errorText(err)}`),
+      };
     } finally {
       clearTimeout(timer);
       this.runSignal.removeEventListener("abort", onRunAbort);

@@ -1,0 +1,128 @@
+import process from "node:process";
+import { deserializeMessage, serializeMessage } from "@modelcontextprotocol/sdk/shared/stdio.js";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+
+/** Longest stdin line kept (the SDK's own limit); a longer one is dropped, not fatal. */
+export const STDIO_MAX_LINE_BYTES = 10 * 1024 * 1024;
+
+/**
+ * Splits stdin into lines without re-copying what it already holds (the SDK's buffer concatenates on
+ * every chunk, quadratic for a long line) and drops a line longer than `max` up to its newline.
+ */
+export class LineBuffer {
+  private parts: Buffer[] = [];
+  private size = 0;
+  private dropping = 0;
+  private readonly lines: string[] = [];
+
+  constructor(
+    private readonly max: number,
+    private readonly onDrop: (bytes: number) => void,
+  ) {}
+
+  append(chunk: Buffer): void {
+    let start = 0;
+    for (let nl = chunk.indexOf(10, start); nl !== -1; nl = chunk.indexOf(10, start)) {
+      this.take(chunk.subarray(start, nl));
+      this.endLine();
+      start = nl + 1;
+    }
+    this.take(chunk.subarray(start));
+  }
+
+  /** The next complete line, or undefined. */
+  next(): string | undefined {
+    return this.lines.shift();
+  }
+
+  clear(): void {
+    this.parts = [];
+    this.size = 0;
+    this.dropping = 0;
+    this.lines.length = 0;
+  }
+
+  private take(part: Buffer): void {
+    if (part.length === 0) return;
+    if (this.dropping > 0) {
+      this.dropping += part.length;
+      return;
+    }
+    if (this.size + part.length > this.max) {
+      this.dropping = this.size + part.length;
+      this.parts = [];
+      this.size = 0;
+      return;
+    }
+    this.parts.push(part);
+    this.size += part.length;
+  }
+
+  private endLine(): void {
+    if (this.dropping > 0) this.onDrop(this.dropping);
+    else this.lines.push(Buffer.concat(this.parts, this.size).toString("utf8").replace(/\r$/, ""));
+    this.parts = [];
+    this.size = 0;
+    this.dropping = 0;
+  }
+}
+
+/**
+ * The stdio server transport: newline-delimited JSON-RPC on stdin/stdout, like the SDK's, except that
+ * an oversized line is dropped and reported through onerror instead of closing the session.
+ */
+export class StdioLineTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage) => void;
+  private started = false;
+  private readonly buffer = new LineBuffer(STDIO_MAX_LINE_BYTES, (bytes) =>
+    this.onerror?.(
+      new Error(`dropped a ${bytes}-byte stdin line: over the ${STDIO_MAX_LINE_BYTES}-byte limit`),
+    ),
+  );
+
+  constructor(
+    private readonly stdin: NodeJS.ReadableStream = process.stdin,
+    private readonly stdout: NodeJS.WritableStream = process.stdout,
+  ) {}
+
+  private readonly onData = (chunk: Buffer | string) => {
+    this.buffer.append(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
+    for (let line = this.buffer.next(); line !== undefined; line = this.buffer.next()) {
+      let message: JSONRPCMessage;
+      try {
+        message = deserializeMessage(line);
+      } catch (err) {
+        this.onerror?.(err as Error);
+        continue;
+      }
+      this.onmessage?.(message);
+    }
+  };
+
+  private readonly onStdinError = (err: Error) => this.onerror?.(err);
+
+  async start(): Promise<void> {
+    if (this.started) throw new Error("StdioLineTransport already started");
+    this.started = true;
+    this.stdin.on("data", this.onData);
+    this.stdin.on("error", this.onStdinError);
+  }
+
+  async close(): Promise<void> {
+    this.stdin.off("data", this.onData);
+    this.stdin.off("error", this.onStdinError);
+    if (this.stdin.listenerCount("data") === 0) this.stdin.pause();
+    this.buffer.clear();
+    this.onclose?.();
+  }
+
+  send(message: JSONRPCMessage): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.stdout.write(serializeMessage(message))) resolve();
+      else this.stdout.once("drain", () => resolve());
+    });
+  }
+}
