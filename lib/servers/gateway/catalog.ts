@@ -21,6 +21,18 @@ export interface CatalogResult {
 }
 
 const FIELD_WEIGHTS = { name: 3, tags: 1.5, params: 1.5, description: 1 };
+
+/** A record's id and normalised names, computed once per record (records are replaced, never mutated). */
+const keys = new WeakMap<ToolRecord, { id: string; name: string; normId: string }>();
+function keysOf(t: ToolRecord): { id: string; name: string; normId: string } {
+  let k = keys.get(t);
+  if (!k) {
+    const id = toolId(t.server, t.name);
+    k = { id, name: normalizeName(t.name), normId: normalizeName(id) };
+    keys.set(t, k);
+  }
+  return k;
+}
 const EXACT_BOOST = 100;
 const PREFIX_BOOST = 20;
 
@@ -32,7 +44,7 @@ export class Catalog {
   private readonly live = new Map<string, ToolRecord[]>();
   private cached = new Map<string, ToolRecord[]>();
   private revision = 0;
-  private indexed?: { revision: number; index: Bm25Index };
+  private indexed?: { revision: number; index: Bm25Index; position: Map<ToolRecord, number> };
 
   setLive(server: string, tools: ToolRecord[]): void {
     this.live.set(server, tools);
@@ -84,9 +96,11 @@ export class Catalog {
     return out;
   }
 
-  private index(): Bm25Index {
+  private index(): { index: Bm25Index; position: Map<ToolRecord, number> } {
     if (this.indexed?.revision !== this.revision) {
-      const docs = this.pool(true).map((r) => ({
+      const records = this.pool(true);
+      const position = new Map(records.map((r, i) => [r, i] as const));
+      const docs = records.map((r) => ({
         id: toolId(r.server, r.name),
         fields: {
           name: `${r.name} ${r.title ?? ""}`,
@@ -95,9 +109,9 @@ export class Catalog {
           description: r.description,
         },
       }));
-      this.indexed = { revision: this.revision, index: new Bm25Index(docs, FIELD_WEIGHTS) };
+      this.indexed = { revision: this.revision, index: new Bm25Index(docs, FIELD_WEIGHTS), position };
     }
-    return this.indexed.index;
+    return this.indexed;
   }
 
   search(q: CatalogQuery): CatalogResult {
@@ -110,26 +124,51 @@ export class Catalog {
       tools = tools.filter((t) => RISK_ORDER[t.risk] <= max);
     }
     const query = q.query?.trim();
-    let ranked: ToolRecord[];
-    if (query) {
-      const scores = this.index().score(query);
-      const nq = normalizeName(query);
-      const scored: Array<{ t: ToolRecord; s: number }> = [];
-      for (const t of tools) {
-        const id = toolId(t.server, t.name);
-        let s = scores.get(id) ?? 0;
-        const nn = normalizeName(t.name);
-        if (nn === nq || normalizeName(id) === nq) s += EXACT_BOOST;
-        else if (nq.length >= 3 && nn.startsWith(nq)) s += PREFIX_BOOST;
-        if (s > 0) scored.push({ t, s });
-      }
-      scored.sort((a, b) => b.s - a.s || cmpId(a.t, b.t));
-      ranked = scored.map((x) => x.t);
-    } else {
-      ranked = [...tools].sort(cmpId);
+    if (!query) {
+      const ranked = [...tools].sort(cmpId);
+      return { results: ranked.slice(0, q.limit), total, truncated: ranked.length > q.limit };
     }
-    return { results: ranked.slice(0, q.limit), total, truncated: ranked.length > q.limit };
+    const { index, position } = this.index();
+    const scores = index.scoreByIndex(query);
+    const nq = normalizeName(query);
+    // Only the best `limit` matches are kept, in order, so a query that matches thousands of tools never
+    // sorts them all.
+    const top: Scored[] = [];
+    let matches = 0;
+    for (const t of tools) {
+      const k = keysOf(t);
+      const at = position.get(t);
+      let s = at === undefined ? 0 : scores[at]!;
+      if (k.name === nq || k.normId === nq) s += EXACT_BOOST;
+      else if (nq.length >= 3 && k.name.startsWith(nq)) s += PREFIX_BOOST;
+      if (s <= 0) continue;
+      matches++;
+      insertTop(top, { t, s }, q.limit);
+    }
+    return { results: top.map((x) => x.t), total, truncated: matches > q.limit };
   }
+}
+
+interface Scored {
+  t: ToolRecord;
+  s: number;
+}
+
+const better = (a: Scored, b: Scored) => a.s > b.s || (a.s === b.s && cmpId(a.t, b.t) < 0);
+
+/** Inserts `item` into `top` (best first), keeping at most `limit` entries. */
+function insertTop(top: Scored[], item: Scored, limit: number): void {
+  if (limit <= 0) return;
+  if (top.length === limit && !better(item, top[limit - 1]!)) return;
+  let lo = 0;
+  let hi = top.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (better(top[mid]!, item)) lo = mid + 1;
+    else hi = mid;
+  }
+  top.splice(lo, 0, item);
+  if (top.length > limit) top.pop();
 }
 
 function cmpId(a: ToolRecord, b: ToolRecord): number {

@@ -58,9 +58,17 @@ export class Bm25Index {
 
   /** Scores every document that shares a term with the query; returns id -> score (> 0). */
   score(query: string): Map<string, number> {
+    const scores = this.scoreByIndex(query);
+    const out = new Map<string, number>();
+    for (let doc = 0; doc < scores.length; doc++) if (scores[doc]! > 0) out.set(this.ids[doc]!, scores[doc]!);
+    return out;
+  }
+
+  /** The same scores, indexed by document position (the order the documents were given in); 0 = no match. */
+  scoreByIndex(query: string): Float64Array {
     const terms = [...new Set(tokenize(query))];
     const n = this.ids.length;
-    const scores = new Map<number, number>();
+    const scores = new Float64Array(n);
     for (const [field, st] of this.stats) {
       const w = this.weights[field] ?? 1;
       for (const term of terms) {
@@ -69,12 +77,10 @@ export class Bm25Index {
         const idf = Math.log(1 + (n - post.size + 0.5) / (post.size + 0.5));
         for (const [doc, tf] of post) {
           const norm = tf + K1 * (1 - B + (B * (st.lengths[doc] ?? 0)) / st.avgLength);
-          scores.set(doc, (scores.get(doc) ?? 0) + w * idf * ((tf * (K1 + 1)) / norm));
+          scores[doc]! += w * idf * ((tf * (K1 + 1)) / norm);
         }
       }
     }
-    const out = new Map<string, number>();
-    for (const [doc, s] of scores) out.set(this.ids[doc]!, s);
-    return out;
+    return scores;
   }
 }
