@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { connectStdio } from "../mcp.ts";
+import { connectStdio, rssMiB } from "../mcp.ts";
 import type { BenchContext } from "../report.ts";
 import type { ServerSuite } from "../server-suites.ts";
 import { summarize } from "../stats.ts";
@@ -18,6 +18,7 @@ const MiB = 1024 * 1024;
 interface Conn {
   label: string;
   client: Client;
+  pid: number;
 }
 
 async function spawnCycle(c: Conn, i: number): Promise<{ spawn: number; first: number; close: number }> {
@@ -90,6 +91,35 @@ async function throughputCycle(
   }
 }
 
+/** A stream of `bytes` bytes without newlines into the ring (nobody reads): spawn → exit reported. The
+ * exit is reported only after every byte is in the ring (tests/pty/burst.test.ts proves that). */
+async function ringCycle(c: Conn, bytes: number): Promise<number> {
+  const t0 = performance.now();
+  const { text: id } = await call(c.client, "pty_spawn", {
+    command: `head -c ${bytes} /dev/zero | tr '\\0' y`,
+  });
+  try {
+    const r = await call(c.client, "pty_wait", { session_id: id, timeout_ms: 120_000 }, 130_000);
+    if (r.data.running === true) throw new Error(`${c.label}: ${bytes} B stream did not finish`);
+    return performance.now() - t0;
+  } finally {
+    await call(c.client, "pty_close", { session_id: id }).catch(() => {});
+  }
+}
+
+/** Server RSS (the mcpkit process alone, not its children) with `n` idle sessions open. */
+async function rssWithSessions(c: Conn, n: number): Promise<number> {
+  const ids: string[] = [];
+  try {
+    for (let i = 0; i < n; i++)
+      ids.push((await call(c.client, "pty_spawn", { command: "exec sleep 300" })).text);
+    await new Promise((r) => setTimeout(r, 500));
+    return rssMiB(c.pid);
+  } finally {
+    for (const id of ids) await call(c.client, "pty_close", { session_id: id }).catch(() => {});
+  }
+}
+
 async function run(ctx: BenchContext, env: Parameters<ServerSuite["run"]>[1]): Promise<void> {
   const ways: { label: string; cmd: string[] }[] = [{ label: "pty (node bundle)", cmd: env.mcpkit }];
   const binary = join(ctx.root, "dist/mcpkit");
@@ -103,17 +133,18 @@ async function run(ctx: BenchContext, env: Parameters<ServerSuite["run"]>[1]): P
     PTY_MCP_LOGIN_SHELL: "0",
     PTY_MCP_REQUIRE_OWNER: "0",
     PTY_MCP_LOG: "warn",
+    PTY_MCP_MAX_SESSIONS: "64",
   };
   const conns: Conn[] = [];
   try {
     for (const w of ways) {
-      const { client } = await connectStdio({
+      const { client, pid } = await connectStdio({
         command: w.cmd[0]!,
         args: [...w.cmd.slice(1), "pty", ...env.target.args],
         env: penv,
         cwd: env.target.cwd,
       });
-      conns.push({ label: w.label, client });
+      conns.push({ label: w.label, client, pid });
     }
     const spawn = new Map<string, number[]>();
     const first = new Map<string, number[]>();
@@ -155,7 +186,33 @@ async function run(ctx: BenchContext, env: Parameters<ServerSuite["run"]>[1]): P
         if (t.dropped > 0 || t.got < tpBytes) notes.set(c.label, `read ${t.got} B, dropped ${t.dropped} B`);
       }
     }
+    const ringBytes = (ctx.quick ? 10 : 50) * 1000 * 1000;
+    const ring = new Map<string, number[]>();
+    const rss = new Map<string, number[]>();
+    for (let r = 0; r < (ctx.quick ? 1 : 3); r++) {
+      for (const c of r % 2 ? [...conns].reverse() : conns) {
+        push(ring, c.label, ringBytes / MiB / ((await ringCycle(c, ringBytes)) / 1000));
+        push(rss, c.label, await rssWithSessions(c, 50));
+      }
+    }
     for (const c of conns) {
+      ctx.add({
+        suite: SUITE_TP,
+        subject: c.label,
+        metric: `${ringBytes / 1e6} MB stream into the ring (spawn → exit reported)`,
+        unit: "MiB/s",
+        higherIsBetter: true,
+        ...summarize(ring.get(c.label)!),
+        target: c.label.includes("node") ? { op: ">=", value: 25, of: "median" } : undefined,
+      });
+      ctx.add({
+        suite: SUITE_TP,
+        subject: c.label,
+        metric: "server RSS with 50 sessions open",
+        unit: "MiB",
+        ...summarize(rss.get(c.label)!),
+        target: { op: "<=", value: 150, of: "median" },
+      });
       ctx.add({
         suite: SUITE,
         subject: c.label,
