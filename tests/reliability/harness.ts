@@ -21,7 +21,7 @@ export const SIZES = LONG
       callsPerSession: 200,
       stdioCalls: 100_000,
       largeLineBytes: 50 * 1024 * 1024,
-      hugeStringBytes: 2 * 1024 * 1024,
+      hugeStringBytes: 1024 * 1024,
       nestingDepth: 1_000,
     }
   : {

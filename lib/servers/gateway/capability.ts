@@ -15,6 +15,11 @@ export interface CapabilityContext {
 
 const MCP_INTENT = /\b(mcp|servers?|provision|install|start)\b/i;
 
+/** The query as quoted back in messages: a caller may send megabytes. */
+function quoted(query: string): string {
+  return query.length > 200 ? `${query.slice(0, 200)}…` : query;
+}
+
 function phraseIn(query: string, phrase: string): boolean {
   return new RegExp(`\\b${phrase.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b`, "i").test(query);
 }
@@ -117,8 +122,8 @@ export function resolveCapability(query: string, ctx: CapabilityContext): Record
   }
   return {
     status: "not_available",
-    message: `No configured or manifest server matches "${query}".`,
-    search_guidance: `Try search_registry(query='${query}'), then register_discovered_server and provision.`,
+    message: `No configured or manifest server matches "${quoted(query)}".`,
+    search_guidance: `Try search_registry(query='${quoted(query)}'), then register_discovered_server and provision.`,
   };
 }
 

@@ -40,8 +40,15 @@ export function defineTool<S extends z.ZodObject>(tool: MetaTool<S>): MetaTool<S
 }
 
 /** A failure the agent can act on: isError, `ok:false` and the message (with next step) in both forms. */
+/** Longest failure message kept: messages quote the caller's input, which may be megabytes. */
+const MAX_FAILURE_CHARS = 2_000;
+
 export function failure(message: string, extra: Record<string, unknown> = {}): Reply {
-  return { data: { ok: false, error: message, ...extra }, text: message, isError: true };
+  const text =
+    message.length > MAX_FAILURE_CHARS
+      ? `${message.slice(0, MAX_FAILURE_CHARS)}… (message cut: ${message.length} characters)`
+      : message;
+  return { data: { ok: false, error: text, ...extra }, text, isError: true };
 }
 
 export const READ_ONLY: Annotations = {
