@@ -39,7 +39,7 @@ describe("tmux backend", () => {
       await fails(c, "pty_spawn", { command: "ls", ...O, backend: "tmux", separate_streams: true }),
     ).toMatch(/separate_streams/);
     await ok(c, "pty_close", { session_id: s.session_id, ...O });
-  });
+  }, 30_000);
 
   it("groups panes of one owner in a workspace, moves leases together, and recovers after a restart", async () => {
     const dir = tempDir("pty-tmux-");
@@ -111,5 +111,5 @@ describe("tmux backend", () => {
     await ok(c2, "pty_close", { session_id: a.session_id, ...O });
     await ok(c2, "pty_close", { session_id: rb.session_id, ...O });
     expect(await fails(c2, "pty_recover", { name: "nope", ...O })).toMatch(/no persisted/);
-  });
+  }, 60_000);
 });
