@@ -2,6 +2,7 @@
 // scripts/reliability.ts, the secret canaries every server is configured with, and process/fd probes.
 import { execFileSync } from "node:child_process";
 import { appendFileSync, existsSync, readdirSync, readFileSync } from "node:fs";
+import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -269,4 +270,37 @@ export async function classifyCall(
     }
     return { kind: "failure", value: err };
   }
+}
+
+/**
+ * A raw HTTP exchange on a fresh socket (fetch forbids forging Host; a refused request's unread body must
+ * not poison the next one), resolving status, body and headers.
+ */
+export function rawHttp(
+  origin: string,
+  opts: { method?: string; path?: string; headers?: Record<string, string>; body?: string | Buffer },
+): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+  const u = new URL(origin);
+  return new Promise((res, rej) => {
+    const req = request(
+      {
+        host: u.hostname,
+        port: u.port,
+        path: opts.path ?? "/mcp",
+        method: opts.method ?? "POST",
+        headers: opts.headers ?? {},
+        agent: false,
+      },
+      (r) => {
+        let body = "";
+        r.on("data", (d: Buffer) => {
+          body += d.toString();
+        });
+        r.on("end", () => res({ status: r.statusCode ?? 0, body, headers: r.headers }));
+        r.on("error", rej);
+      },
+    );
+    req.on("error", rej);
+    req.end(opts.body ?? "");
+  });
 }

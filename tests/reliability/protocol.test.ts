@@ -3,11 +3,10 @@
 // missing or forged session ids, oversized bodies, slow clients). Every server must reject or ignore
 // them, never crash or hang, and keep serving other sessions.
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
-import { request } from "node:http";
 import { connect, type Socket } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
 import { type HttpProcess, mcpkitCommand } from "../helpers/mcpkit.ts";
-import { CANARY, CanaryWatch, Counters, HANG_MS, SIZES, sleep, withinHang } from "./harness.ts";
+import { CANARY, CanaryWatch, Counters, HANG_MS, rawHttp, SIZES, sleep, withinHang } from "./harness.ts";
 import { http, httpClient, prepare, probeOk, type Rig, SERVERS } from "./servers.ts";
 
 const T = HANG_MS * 4;
@@ -184,38 +183,9 @@ for (const name of SERVERS) {
   });
 }
 
-/** A raw HTTP exchange on a fresh socket. */
-function raw(
-  origin: string,
-  opts: { method?: string; path?: string; headers?: Record<string, string>; body?: string | Buffer },
-): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
-  const u = new URL(origin);
-  return withinHang(
-    new Promise((res, rej) => {
-      const req = request(
-        {
-          host: u.hostname,
-          port: u.port,
-          path: opts.path ?? "/mcp",
-          method: opts.method ?? "POST",
-          headers: opts.headers ?? {},
-          agent: false,
-        },
-        (r) => {
-          let body = "";
-          r.on("data", (d: Buffer) => {
-            body += d.toString();
-          });
-          r.on("end", () => res({ status: r.statusCode ?? 0, body, headers: r.headers }));
-          r.on("error", rej);
-        },
-      );
-      req.on("error", rej);
-      req.end(opts.body ?? "");
-    }),
-    "raw http request",
-  );
-}
+/** A raw HTTP exchange on a fresh socket, failing the test if the server hangs. */
+const raw = (origin: string, opts: Parameters<typeof rawHttp>[1]) =>
+  withinHang(rawHttp(origin, opts), "raw http request");
 
 const INIT = (id: number | string = 1) =>
   JSON.stringify({ jsonrpc: "2.0", id, method: "initialize", params: INIT_PARAMS });

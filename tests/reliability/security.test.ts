@@ -2,12 +2,12 @@
 // resource-URI traversal (ptm), PTY owner/scope isolation and dangerous-command bypasses, the ptc
 // sandbox, and secret canaries in everything the servers say.
 import { spawn } from "node:child_process";
-import { createServer, request, type Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type HttpProcess, mcpkitCommand, type StdioSession } from "../helpers/mcpkit.ts";
-import { CANARY, CanaryWatch, Counters, descendants, eventually, stillRunning } from "./harness.ts";
+import { CANARY, CanaryWatch, Counters, descendants, eventually, rawHttp, stillRunning } from "./harness.ts";
 import { http, httpClient, prepare, probeOk, type Rig, SERVERS, stdio } from "./servers.ts";
 
 const T = 90_000;
@@ -24,35 +24,7 @@ afterAll(async () => {
   counters.flush();
 }, T);
 
-/** A raw request with any headers (fetch forbids forging Host); resolves status and body. */
-function raw(
-  origin: string,
-  opts: { method?: string; path?: string; headers?: Record<string, string>; body?: string },
-): Promise<{ status: number; body: string }> {
-  const u = new URL(origin);
-  return new Promise((res, rej) => {
-    const req = request(
-      {
-        host: u.hostname,
-        port: u.port,
-        path: opts.path ?? "/mcp",
-        method: opts.method ?? "POST",
-        headers: opts.headers ?? {},
-        // A fresh socket per request: a refused request's unread body must not poison the next one.
-        agent: false,
-      },
-      (r) => {
-        let body = "";
-        r.on("data", (d: Buffer) => {
-          body += d.toString();
-        });
-        r.on("end", () => res({ status: r.statusCode ?? 0, body }));
-      },
-    );
-    req.on("error", rej);
-    req.end(opts.body ?? "");
-  });
-}
+const raw = rawHttp;
 
 const INIT = JSON.stringify({
   jsonrpc: "2.0",
