@@ -10,7 +10,7 @@ export const gatewayCommand: ServerCommandSpec = {
     "downstream tool. Servers come from .mcp.json files (project, then ~/.mcp.json and ~/.claude/.mcp.json,",
     "then --config); with none found, the built-in pty and ptc servers are served in-process.",
     "Downstream servers start lazily on first describe/invoke, or in the background when listed in autoStart.",
-  ].join("\n"),
+  ].join(" "),
   defaultPort: 3344,
   authTokenEnv: ["PMCP_AUTH_TOKEN"],
   options: [
