@@ -173,11 +173,19 @@ export async function release({
 
   const built = [];
   const skipped = [];
-  for (const target of targets) {
+  // Progress on a terminal only: each cross-compile takes a while; piped output stays one line per target.
+  const progress = (msg) => {
+    if (msg && process.stderr.isTTY) process.stderr.write(`${msg}\n`);
+  };
+  for (const [i, target] of targets.entries()) {
+    progress(`release: [${i + 1}/${targets.length}] building ${target}…`);
     try {
-      built.push(buildTarget(target, { out, version, fake }));
+      const one = buildTarget(target, { out, version, fake });
+      progress("");
+      built.push(one);
       process.stdout.write(`release: ${target} ${built.at(-1).fake ? "(placeholder)" : "built"}\n`);
     } catch (err) {
+      progress("");
       skipped.push({ target, reason: err instanceof Error ? err.message : String(err) });
       process.stdout.write(`release: skipped ${target}: ${skipped.at(-1).reason}\n`);
     }
