@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { globToRegExp } from "../../lib/core/glob.ts";
 import { ToolCatalog } from "../../lib/servers/ptc/catalog.ts";
 import { parsePtcConfig } from "../../lib/servers/ptc/config.ts";
 import { clipUtf8, OutputBuffer } from "../../lib/servers/ptc/engine/output-buffer.ts";
 import { formatRun, traceSummary } from "../../lib/servers/ptc/format-result.ts";
-import { globToRegExp, namespacedName, ToolFilter } from "../../lib/servers/ptc/naming.ts";
+import { namespacedName, ToolFilter } from "../../lib/servers/ptc/naming.ts";
 import { resultValue } from "../../lib/servers/ptc/result-value.ts";
 import { toolDeclaration } from "../../lib/servers/ptc/schema-to-ts.ts";
 import { rankTools } from "../../lib/servers/ptc/search.ts";

@@ -22,13 +22,12 @@ export interface CatalogResult {
 
 const FIELD_WEIGHTS = { name: 3, tags: 1.5, params: 1.5, description: 1 };
 
-/** A record's id and normalised names, computed once per record (records are replaced, never mutated). */
-const keys = new WeakMap<ToolRecord, { id: string; name: string; normId: string }>();
-function keysOf(t: ToolRecord): { id: string; name: string; normId: string } {
+/** A record's normalised name and id, computed once per record (records are replaced, never mutated). */
+const keys = new WeakMap<ToolRecord, { name: string; normId: string }>();
+function keysOf(t: ToolRecord): { name: string; normId: string } {
   let k = keys.get(t);
   if (!k) {
-    const id = toolId(t.server, t.name);
-    k = { id, name: normalizeName(t.name), normId: normalizeName(id) };
+    k = { name: normalizeName(t.name), normId: normalizeName(toolId(t.server, t.name)) };
     keys.set(t, k);
   }
   return k;

@@ -1,7 +1,5 @@
 import { globToRegExp } from "../../core/glob.ts";
 
-export { globToRegExp };
-
 /** Matches a name against a list of globs compiled once. */
 export class GlobList {
   private readonly res: RegExp[];

@@ -33,5 +33,3 @@ export class ToolFilter {
     return !hit(this.block);
   }
 }
-
-export { globToRegExp };

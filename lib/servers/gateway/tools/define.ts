@@ -39,10 +39,10 @@ export function defineTool<S extends z.ZodObject>(tool: MetaTool<S>): MetaTool<S
   return tool;
 }
 
-/** A failure the agent can act on: isError, `ok:false` and the message (with next step) in both forms. */
 /** Longest failure message kept: messages quote the caller's input, which may be megabytes. */
 const MAX_FAILURE_CHARS = 2_000;
 
+/** A failure the agent can act on: isError, `ok:false` and the message (with next step) in both forms. */
 export function failure(message: string, extra: Record<string, unknown> = {}): Reply {
   const text =
     message.length > MAX_FAILURE_CHARS
