@@ -8,11 +8,11 @@ import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { Catalog } from "../../../lib/servers/gateway/catalog.ts";
 import { recordFromTool } from "../../../lib/servers/gateway/tool-record.ts";
 import { baseEnv } from "../../server-targets.ts";
-import { connectStdio, type Launch } from "../mcp.ts";
+import type { Launch } from "../mcp.ts";
 import type { BenchContext } from "../report.ts";
 import type { ServerSuite } from "../server-suites.ts";
 import { summarize } from "../stats.ts";
-import { call, push, scratchDir, shuffle, timed, waitUntil } from "./util.ts";
+import { call, openClients, push, scratchDir, shuffle, timed, waitUntil } from "./util.ts";
 
 const EVERYTHING = "node_modules/@modelcontextprotocol/server-everything/dist/index.js";
 const VERBS = ["fetch", "store", "list", "create", "delete", "search", "update", "render", "parse", "sync"];
@@ -130,7 +130,7 @@ function searchInProcess(ctx: BenchContext): void {
 
 async function run(ctx: BenchContext, env: Parameters<ServerSuite["run"]>[1]): Promise<void> {
   const s = scratchDir("gateway");
-  const clients: Client[] = [];
+  const clients = openClients();
   const everything = join(ctx.root, EVERYTHING);
   const home = join(s.dir, "home");
   mkdirSync(home, { recursive: true });
@@ -146,15 +146,7 @@ async function run(ctx: BenchContext, env: Parameters<ServerSuite["run"]>[1]): P
       cwd: s.dir,
     };
   };
-  const open = async (l: Launch) => {
-    const { client } = await connectStdio(l);
-    clients.push(client);
-    return client;
-  };
-  const closeOne = async (c: Client) => {
-    clients.splice(clients.indexOf(c), 1);
-    await c.close();
-  };
+  const { open, closeOne } = clients;
   const echoServer = { command: "node", args: [everything, "stdio"] };
   try {
     // 1. invoke overhead.
@@ -305,7 +297,7 @@ async function run(ctx: BenchContext, env: Parameters<ServerSuite["run"]>[1]): P
       }
     }
   } finally {
-    await Promise.allSettled(clients.map((c) => c.close()));
+    await clients.closeAll();
     s.cleanup();
   }
 }

@@ -4,13 +4,12 @@
 // Same approach as tests/fixtures/ptc/bench.mjs, against its mock downstream.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { baseEnv } from "../../server-targets.ts";
-import { connectStdio, type Launch } from "../mcp.ts";
+import type { Launch } from "../mcp.ts";
 import type { BenchContext } from "../report.ts";
 import type { ServerSuite } from "../server-suites.ts";
 import { summarize } from "../stats.ts";
-import { call, scratchDir, timed } from "./util.ts";
+import { call, openClients, scratchDir, timed } from "./util.ts";
 
 const SUITE = "ptc call overhead";
 
@@ -19,7 +18,7 @@ async function run(ctx: BenchContext, env: Parameters<ServerSuite["run"]>[1]): P
   const runs = ctx.quick ? 5 : 15;
   const n = ctx.quick ? 100 : 200;
   const s = scratchDir("ptc");
-  const clients: Client[] = [];
+  const clients = openClients();
   try {
     const config = join(s.dir, "config.yaml");
     writeFileSync(
@@ -32,15 +31,7 @@ async function run(ctx: BenchContext, env: Parameters<ServerSuite["run"]>[1]): P
       env: { ...env.target.env, HOME: s.dir, PTC_MCP_CONFIG: config },
       cwd: s.dir,
     };
-    const open = async (l: Launch) => {
-      const { client } = await connectStdio(l);
-      clients.push(client);
-      return client;
-    };
-    const closeOne = async (c: Client) => {
-      clients.splice(clients.indexOf(c), 1);
-      await c.close();
-    };
+    const { open, closeOne } = clients;
 
     // Start-up with the downstream configured: spawn + initialize + tools/list (first run = warm-up).
     const startup: number[] = [];
@@ -167,7 +158,7 @@ async function run(ctx: BenchContext, env: Parameters<ServerSuite["run"]>[1]): P
       ...summarize(startup),
     });
   } finally {
-    await Promise.allSettled(clients.map((c) => c.close()));
+    await clients.closeAll();
     s.cleanup();
   }
 }

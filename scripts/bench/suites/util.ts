@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { connectStdio, type Launch } from "../mcp.ts";
 
 export interface Scratch {
   dir: string;
@@ -73,4 +74,28 @@ export async function waitUntil<T>(
 /** Pushes into a named sample list. */
 export function push(m: Map<string, number[]>, key: string, v: number): void {
   (m.get(key) ?? m.set(key, []).get(key)!).push(v);
+}
+
+/** Stdio clients a suite opens, so its finally block can close whatever is still open. */
+export function openClients(): {
+  open(l: Launch): Promise<Client>;
+  closeOne(c: Client): Promise<void>;
+  closeAll(): Promise<void>;
+} {
+  const live = new Set<Client>();
+  return {
+    async open(l) {
+      const { client } = await connectStdio(l);
+      live.add(client);
+      return client;
+    },
+    async closeOne(c) {
+      live.delete(c);
+      await c.close();
+    },
+    async closeAll() {
+      await Promise.allSettled([...live].map((c) => c.close()));
+      live.clear();
+    },
+  };
 }
