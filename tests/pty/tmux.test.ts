@@ -33,7 +33,7 @@ describe("tmux backend", () => {
       timeout_ms: 5000,
     });
     expect(u.matched).toBe(true);
-    const w = await ok(c, "pty_wait", { session_id: s.session_id, ...O, timeout_ms: 5000 });
+    const w = await ok(c, "pty_wait", { session_id: s.session_id, ...O, timeout_ms: 20_000 });
     expect(w).toMatchObject({ running: false, exit_code: 4 });
     expect(
       await fails(c, "pty_spawn", { command: "ls", ...O, backend: "tmux", separate_streams: true }),
