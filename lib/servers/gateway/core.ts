@@ -11,11 +11,13 @@ import type { GuidanceLevel } from "./guidance.ts";
 import { type GuidanceLayers, presetLayers } from "./guidance-config.ts";
 import type { Manifest, ManifestEntry } from "./manifest.ts";
 import { PendingCalls } from "./pending.ts";
+import { PersistedServers } from "./persisted-servers.ts";
 import type { Policy } from "./policy.ts";
-import { ProvisionJobs } from "./provisioner.ts";
+import { ProvisionJobs, specFromManifest } from "./provisioner.ts";
 import { OutputRedactor } from "./redaction.ts";
 import { RegistryClient } from "./registry-client.ts";
 import { GatewayError, type ServerEntry, ServerTable } from "./server-table.ts";
+import { userConfigDir } from "./state-dir.ts";
 import type { ToolNameStyle } from "./tool-names.ts";
 import { recordFromTool } from "./tool-record.ts";
 import type { ToolRecord } from "./types.ts";
@@ -56,6 +58,8 @@ export class GatewayCore {
   readonly guidanceLayers: GuidanceLayers;
   /** Servers registered from the MCP Registry (register_discovered_server), provisionable by name. */
   readonly discovered = new Map<string, ManifestEntry>();
+  /** Registrations and provisions that outlive the process. */
+  readonly persisted: PersistedServers;
   environment?: { platform: string; clis: string[] };
   config: DiscoveredConfig;
   revision = 1;
@@ -90,7 +94,32 @@ export class GatewayCore {
       (server, tools) => this.indexTools(server, tools),
     );
     this.jobs = new ProvisionJobs(this);
+    this.persisted = new PersistedServers(this.config.projectRoot, userConfigDir(ctx.env), ctx.log);
     this.loadServers();
+    this.loadPersisted();
+  }
+
+  /**
+   * Registry servers registered in this project become provisionable again, and servers provisioned
+   * earlier come back as lazy servers (started on first describe/invoke, searchable from the cache).
+   * A configured server of the same name wins; policy applies as to any other server.
+   */
+  private loadPersisted(): void {
+    for (const entry of this.persisted.registered()) {
+      if (!this.servers.get(entry.name)) this.discovered.set(entry.name, entry);
+    }
+    for (const row of this.persisted.provisioned()) {
+      if (this.servers.get(row.name) || !this.policy.serverAllowed(row.name)) continue;
+      const entry =
+        row.origin === "manifest"
+          ? this.manifest.get(row.name)
+          : (row.entry ?? this.discovered.get(row.name));
+      if (!entry) {
+        this.log.warn("a provisioned server is no longer in the manifest; skipped", { server: row.name });
+        continue;
+      }
+      this.servers.add(specFromManifest(entry), row.origin, false);
+    }
   }
 
   /** Registers configured servers (or the built-ins when nothing is configured). */

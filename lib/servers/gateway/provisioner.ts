@@ -91,6 +91,7 @@ export class ProvisionJobs {
         job.tools = records.length;
         job.message = `server '${entry.name}' is ready with ${records.length} tools`;
         job.finished = Date.now();
+        this.remember(entry, origin);
       },
       (err) => {
         job.status = "failed";
@@ -102,6 +103,23 @@ export class ProvisionJobs {
       },
     );
     return job;
+  }
+
+  /** A provisioned server stays known after a restart; failing to record it is logged, not fatal. */
+  private remember(entry: ManifestEntry, origin: "manifest" | "discovered"): void {
+    try {
+      this.core.persisted.saveProvisioned({
+        name: entry.name,
+        origin,
+        provisioned_at: new Date().toISOString(),
+        ...(origin === "discovered" ? { entry } : {}),
+      });
+    } catch (err) {
+      this.core.log.warn("could not record the provisioned server", {
+        server: entry.name,
+        error: errorMessage(err),
+      });
+    }
   }
 
   /** Waits briefly for a job; resolves either way. */

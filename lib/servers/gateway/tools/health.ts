@@ -34,6 +34,8 @@ export const health = defineTool({
       pending: core.pending.size,
       config_sources: core.config.sources.filter((s) => s.exists).map((s) => s.path),
       ...(core.policy.source ? { policy: core.policy.source } : {}),
+      ...(core.discovered.size ? { registered: [...core.discovered.keys()] } : {}),
+      ...(core.persisted.problems.length ? { state_file_problems: core.persisted.problems } : {}),
     };
     const lines = servers.map(
       (s) =>

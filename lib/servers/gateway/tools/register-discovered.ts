@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { errorMessage } from "../../../core/errors.ts";
 import { rejectVariableName } from "../env-store.ts";
+import type { ManifestEntry } from "../manifest.ts";
 import { defineTool, failure } from "./define.ts";
 
 const NPM_NAME = /^(@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*(@[A-Za-z0-9._~^-]+)?$/;
@@ -29,7 +31,7 @@ export const registerDiscovered = defineTool({
       const bad = rejectVariableName(v, envVars);
       if (bad) return failure(bad);
     }
-    core.discovered.set(args.server_name, {
+    const entry = {
       name: args.server_name,
       description: args.description ?? `registry package ${args.package}`,
       keywords: [],
@@ -40,11 +42,21 @@ export const registerDiscovered = defineTool({
       package: args.package,
       package_type: "npm",
       ...(envVars[0] ? { env_var: envVars[0] } : {}),
-    });
+    } satisfies ManifestEntry;
+    core.discovered.set(args.server_name, entry);
+    // Persisted so a restart keeps it provisionable; an unwritable project still registers for this run.
+    let persisted: string | undefined;
+    let warning: string | undefined;
+    try {
+      persisted = core.persisted.saveRegistered(entry);
+    } catch (e) {
+      warning = `registered for this session only: could not write ${core.persisted.registeredPath} (${errorMessage(e)})`;
+    }
     const data = {
       ok: true,
       server_name: args.server_name,
       registered: true,
+      ...(persisted ? { persisted_to: persisted } : { warning }),
       install_command: ["npx", "-y", args.package],
       requires_api_key: envVars.length > 0,
       next_step: `${core.name("provision")}(server_name='${args.server_name}')`,
