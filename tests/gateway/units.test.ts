@@ -163,6 +163,34 @@ describe("output caps, redaction, credentials, manifest", () => {
     });
   });
 
+  it("shares the token budget across blocks, counting small blocks only when it matters", async () => {
+    const { encode } = await import("gpt-tokenizer");
+    const blocks = Array.from({ length: 6 }, (_, i) => ({ type: "text", text: `block ${i} `.repeat(30) }));
+    const perBlock = encode(blocks[0]!.text).length;
+    // Room for about three blocks' tokens but far more bytes: the later blocks must be cut or dropped.
+    const out = await capOutput(
+      { content: blocks },
+      { maxBytes: 1_000_000, maxTokens: perBlock * 3 + 5 },
+      (s) => s,
+      (v) => v,
+    );
+    expect(out.truncated).toBe(true);
+    const total = out.content
+      .map((c) => encode((c.text as string).split("\n[... output truncated")[0]!).length)
+      .reduce((a, b) => a + b, 0);
+    expect(total).toBeLessThanOrEqual(perBlock * 3 + 5);
+    expect(out.content[0]!.text).toBe(blocks[0]!.text);
+    // Everything fits: nothing is cut.
+    const all = await capOutput(
+      { content: blocks },
+      { maxBytes: 1_000_000, maxTokens: 100_000 },
+      (s) => s,
+      (v) => v,
+    );
+    expect(all.truncated).toBe(false);
+    expect(all.content.map((c) => c.text)).toEqual(blocks.map((b) => b.text));
+  });
+
   it("redacts built-in token shapes and policy patterns, keeping the key name", () => {
     const out = red.redact(
       "tokens: ghp_1234567890abcdefghij1234 password=hunter22 Authorization: Bearer abcdefghijkl",

@@ -58,6 +58,8 @@ export class EnvStore {
   projectPath: string;
   private user: Record<string, string> = {};
   private project: Record<string, string> = {};
+  /** The merged lookup map, rebuilt only after a change (invoke consults it on every call). */
+  private merged?: Env;
 
   constructor(
     private readonly processEnv: Env,
@@ -74,6 +76,7 @@ export class EnvStore {
     this.projectPath = join(projectRoot, ".env.pmcp");
     this.user = this.read(this.userPath);
     this.project = this.read(this.projectPath);
+    this.merged = undefined;
   }
 
   private read(path: string): Record<string, string> {
@@ -86,7 +89,8 @@ export class EnvStore {
 
   /** The map `${VAR}` placeholders are expanded from. */
   lookup(): Env {
-    return { ...this.user, ...this.project, ...this.processEnv };
+    this.merged ??= Object.freeze({ ...this.user, ...this.project, ...this.processEnv });
+    return this.merged;
   }
 
   /** Values loaded from the files, for the redactor. */
@@ -123,6 +127,7 @@ export class EnvStore {
     renameSync(tmp, path);
     if (scope === "user") this.user[name] = value;
     else this.project[name] = value;
+    this.merged = undefined;
     return path;
   }
 }

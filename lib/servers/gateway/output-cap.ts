@@ -53,6 +53,14 @@ export async function capOutput(
   let rawBytes = 0;
   const content: Block[] = [];
 
+  let uncounted: string[] = [];
+  let uncountedBytes = 0;
+  const settleTokens = () => {
+    for (const t of uncounted) tokens -= Math.min(tokens, encode(t).length);
+    uncounted = [];
+    uncountedBytes = 0;
+  };
+
   const takeText = (text: string): string => {
     const clean = redact(text);
     const size = bytes(clean);
@@ -62,13 +70,22 @@ export async function capOutput(
       out = cutBytes(clean, Math.max(0, budget - 120));
       truncated = true;
     }
-    const ids = encode(out);
-    if (ids.length > tokens) {
-      out = decode(ids.slice(0, Math.max(0, tokens - 30)));
-      truncated = true;
+    const outBytes = bytes(out);
+    if (uncountedBytes + outBytes <= tokens) {
+      // A token is at least one byte, so texts that fit in the remaining tokens as bytes cannot exceed
+      // it: count them only if a later block needs the exact remainder.
+      uncounted.push(out);
+      uncountedBytes += outBytes;
+    } else {
+      settleTokens();
+      const ids = encode(out);
+      if (ids.length > tokens) {
+        out = decode(ids.slice(0, Math.max(0, tokens - 30)));
+        truncated = true;
+      }
+      tokens -= Math.min(tokens, ids.length);
     }
     budget -= bytes(out);
-    tokens -= Math.min(tokens, ids.length);
     if (out.length < clean.length) out += marker(size, bytes(out));
     return out;
   };
@@ -122,7 +139,7 @@ export async function capOutput(
     const json = JSON.stringify(clean);
     const size = bytes(json);
     // Judged on its own: downstreams usually repeat it as text, which already used the shared budget.
-    if (size <= limits.maxBytes && encode(json).length <= limits.maxTokens) {
+    if (size <= limits.maxBytes && (size <= limits.maxTokens || encode(json).length <= limits.maxTokens)) {
       structured = clean;
     } else {
       truncated = true;

@@ -24,6 +24,8 @@ export interface ServerEntry {
   conn?: UpstreamConnection;
   /** Fingerprint of the expanded spec the connection runs with. */
   fingerprint?: string;
+  /** The credential map the connection was checked against; unchanged means nothing to re-expand. */
+  checkedWith?: object;
 }
 
 /** A user-facing failure with the next step to take. */
@@ -103,6 +105,9 @@ export class ServerTable {
 
   /** The connection for an entry, created (not started) on first need; undefined while variables are missing. */
   private connection(entry: ServerEntry): UpstreamConnection | undefined {
+    const env = this.lookup();
+    if (entry.conn && entry.checkedWith === env) return entry.conn;
+    entry.checkedWith = env;
     const spec = this.resolve(entry);
     if (!spec) return undefined;
     const fp = fingerprint(spec);
@@ -142,6 +147,7 @@ export class ServerTable {
     if (!entry?.conn) return;
     entry.conn = undefined;
     entry.fingerprint = undefined;
+    entry.checkedWith = undefined;
     await this.pool.remove(name);
   }
 
