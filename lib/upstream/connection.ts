@@ -11,7 +11,7 @@ import { errorMessage } from "../core/errors.ts";
 import { createLogger, type Logger } from "../core/log.ts";
 import { redactor } from "../core/redact.ts";
 import { type BackoffPolicy, exponentialBackoff } from "./backoff.ts";
-import { UpstreamError } from "./errors.ts";
+import { describeSchemaIssues, UpstreamError } from "./errors.ts";
 import { listAllTools } from "./list-all-tools.ts";
 import { closeLink, type Link, openLink } from "./open-link.ts";
 import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS, type UpstreamSpec } from "./specs.ts";
@@ -215,6 +215,15 @@ export class UpstreamConnection {
       if (isTransportFailure(err)) {
         this.lost(live, `request failed: ${errorMessage(err)}`);
         throw this.lostDuringCall(name, err);
+      }
+      const invalid = describeSchemaIssues(err);
+      if (invalid) {
+        throw new UpstreamError(
+          this.name,
+          "protocol",
+          `server '${this.name}' answered tools/call '${name}' with an invalid result (${invalid})`,
+          { cause: err },
+        );
       }
       throw err;
     } finally {

@@ -5,7 +5,19 @@ export type UpstreamErrorKind =
   | "unavailable" // not connected right now (waiting to reconnect, closed)
   | "closed" // the connection dropped while a call was in flight
   | "timeout" // a call or connect attempt ran out of time
-  | "cancelled"; // the caller aborted
+  | "cancelled" // the caller aborted
+  | "protocol"; // the server answered with a message that breaks the MCP schema
+
+/** One line from a schema failure (zod issues): where and what, at most three issues. */
+export function describeSchemaIssues(err: unknown): string | undefined {
+  const issues = (err as { issues?: unknown })?.issues;
+  if (!Array.isArray(issues) || issues.length === 0) return undefined;
+  const parts = issues.slice(0, 3).map((i: { path?: unknown[]; message?: string }) => {
+    const at = Array.isArray(i.path) && i.path.length ? i.path.join(".") : "(root)";
+    return `${at}: ${i.message ?? "invalid"}`;
+  });
+  return parts.join("; ") + (issues.length > 3 ? ` (+${issues.length - 3} more)` : "");
+}
 
 /** A failure talking to one upstream server; the message always names the server. */
 export class UpstreamError extends McpkitError {

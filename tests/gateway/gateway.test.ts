@@ -262,6 +262,22 @@ describe("gateway over stdio", () => {
   );
 
   it(
+    "a downstream answering with invalid JSON-RPC gets an error result, and the gateway keeps serving",
+    async () => {
+      const bad = await call(gw.client, "invoke", { tool_id: "faulty::bad_jsonrpc" });
+      expect(bad.isError).toBe(true);
+      expect(bad.text).toMatch(/faulty/);
+      const next = await call(gw.client, "invoke", {
+        tool_id: "faulty::echo_text",
+        arguments: { text: "still here" },
+      });
+      expect(next.isError).toBe(false);
+      expect(next.text).toBe("echo: still here");
+    },
+    TIMEOUT,
+  );
+
+  it(
     "times out a hanging call and the cancellation reaches the downstream",
     async () => {
       const before = logLines(faultyLog).filter((l) => l === "cancelled").length;
