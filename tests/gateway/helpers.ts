@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { baseEnv, connectStdio, ROOT, type StdioSession } from "../helpers/mcpkit.ts";
+import { baseEnv, connectHttp, connectStdio, ROOT, type StdioSession, startHttp } from "../helpers/mcpkit.ts";
 
 export const FAULTY = resolve(ROOT, "tests/fixtures/gateway/faulty-server.mjs");
 export const EVERYTHING = resolve(ROOT, "node_modules/@modelcontextprotocol/server-everything/dist/index.js");
@@ -67,4 +67,34 @@ export async function gateway(
   cwd: string,
 ): Promise<StdioSession> {
   return connectStdio(["gateway", ...args], { env, cwd });
+}
+
+/** A client session on a gateway process, whichever transport carries it. */
+export interface GatewaySession {
+  client: Client;
+  close(): Promise<void>;
+}
+
+/** Starts `mcpkit gateway <args>` over stdio, or over Streamable HTTP on a free loopback port. */
+export async function openGateway(
+  transport: "stdio" | "http",
+  args: string[],
+  env: Record<string, string>,
+  cwd: string,
+): Promise<GatewaySession> {
+  if (transport === "stdio") return gateway(args, env, cwd);
+  const proc = await startHttp(["gateway", ...args, "--transport", "http", "--port", "0"], { env, cwd });
+  try {
+    const client = await connectHttp(proc.url);
+    return {
+      client,
+      close: async () => {
+        await client.close().catch(() => {});
+        await proc.stop();
+      },
+    };
+  } catch (err) {
+    await proc.stop();
+    throw err;
+  }
 }
