@@ -1,16 +1,22 @@
 import { z } from "zod";
+import { errorMessage } from "../../../core/errors.ts";
+import { launchPackage, runTool } from "../launch-package.ts";
 import { defineTool, failure } from "./define.ts";
 import { replyForError } from "./errors.ts";
 
-/** npm package of an `npx [-y] pkg` launch, and whether it is pinned to a version. */
-function npxPackage(command: string, args: string[]): { name: string; pinned: boolean } | undefined {
-  if (!/(^|[\\/])npx(\.cmd)?$/.test(command)) return undefined;
-  const pkg = args.find((a) => !a.startsWith("-"));
-  if (!pkg) return undefined;
-  const at = pkg.lastIndexOf("@");
-  const name = at > 0 ? pkg.slice(0, at) : pkg;
-  const version = at > 0 ? pkg.slice(at + 1) : "";
-  return { name, pinned: version !== "" && version !== "latest" };
+/** `docker pull` may download hundreds of megabytes. */
+const PULL_TIMEOUT_MS = 300_000;
+const VERSION_PROBE_TIMEOUT_MS = 15_000;
+
+/** The registry's latest version of an npm package, or undefined when npm cannot say (offline). */
+async function latestNpmVersion(name: string): Promise<string | undefined> {
+  if (process.platform === "win32") return undefined;
+  try {
+    const out = (await runTool("npm", ["view", name, "version"], VERSION_PROBE_TIMEOUT_MS)).trim();
+    return /^\d+\.\d+\.\d+\S*$/.test(out) ? out : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export const updateServer = defineTool({
@@ -24,34 +30,64 @@ export const updateServer = defineTool({
     const entry = core.servers.get(args.server_name);
     if (!entry) return failure(`server '${args.server_name}' is not configured or provisioned`);
     const raw = entry.raw;
-    const pkg = raw.transport === "stdio" ? npxPackage(raw.command, raw.args) : undefined;
+    const pkg = raw.transport === "stdio" ? launchPackage(raw.command, raw.args) : undefined;
     if (!pkg || raw.transport !== "stdio") {
-      return failure(`only npx-launched servers can be updated here; '${args.server_name}' is not one`, {
-        package_type: "unknown",
+      return failure(
+        `only servers launched by npx, uvx or docker run can be updated; '${args.server_name}' is not one`,
+        { server: args.server_name, package_type: "unknown" },
+      );
+    }
+    if (pkg.pinned) {
+      return failure(`${pkg.name} is pinned to ${pkg.version} in its config; change the pin to update`, {
+        server: args.server_name,
+        package_type: pkg.type,
+        package_name: pkg.name,
       });
     }
-    if (pkg.pinned)
-      return failure(`${pkg.name} is pinned to a version in its config; change the pin to update`);
     const busy = core.pending.list(args.server_name);
-    if (busy.length && !args.force)
-      return failure(`${busy.length} call(s) in flight on ${args.server_name}; pass force:true`);
+    if (busy.length && !args.force) {
+      return failure(`${busy.length} call(s) in flight on ${args.server_name}; pass force:true`, {
+        server: args.server_name,
+        pending_requests: busy.length,
+      });
+    }
+    const latest = pkg.type === "npm" ? latestNpmVersion(pkg.name) : Promise.resolve(undefined);
+    if (pkg.type === "docker") {
+      // The image is pulled before anything stops, so a failed pull leaves the server as it was.
+      try {
+        await runTool(raw.command, ["pull", raw.args[pkg.index]!], PULL_TIMEOUT_MS);
+      } catch (err) {
+        return failure(`could not pull the image of ${args.server_name}: ${errorMessage(err)}`, {
+          server: args.server_name,
+          package_type: "docker",
+          package_name: pkg.name,
+          restarted: false,
+        });
+      }
+    }
     for (const c of busy) c.controller.abort(new Error("cancelled by update_server"));
-    const spec = { ...raw, args: raw.args.map((a) => (a === pkg.name ? `${pkg.name}@latest` : a)) };
-    const origin = entry.origin;
+    const nextArgs = [...raw.args];
+    if (pkg.type !== "docker") nextArgs[pkg.index] = `${pkg.name}@latest`;
+    const spec = { ...raw, args: nextArgs };
     await core.servers.remove(args.server_name);
-    core.servers.add(spec, origin, entry.eager);
+    core.catalog.dropLive(args.server_name);
+    core.servers.add(spec, entry.origin, entry.eager);
+    const base = { server: args.server_name, package_type: pkg.type, package_name: pkg.name };
     try {
       await core.ensureServer(args.server_name);
     } catch (err) {
-      return replyForError(err, { server: args.server_name, package_name: pkg.name, restarted: false });
+      return replyForError(err, { ...base, restarted: false });
     }
+    const latestVersion = await latest;
     const data = {
       ok: true,
-      server: args.server_name,
-      package_type: "npm",
-      package_name: pkg.name,
+      ...base,
       restarted: true,
+      ...(latestVersion ? { latest_version: latestVersion } : {}),
+      cancelled_request_count: busy.length,
+      tools: core.catalog.liveTools(args.server_name).length,
     };
-    return { data, text: `${args.server_name} restarted on ${pkg.name}@latest` };
+    const what = pkg.type === "docker" ? `a freshly pulled ${pkg.name}` : `${pkg.name}@latest`;
+    return { data, text: `${args.server_name} restarted on ${what} (${data.tools} tools)` };
   },
 });
