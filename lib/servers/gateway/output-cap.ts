@@ -22,6 +22,18 @@ export interface CappedOutput {
 }
 
 const enc = new TextEncoder();
+
+/** Rough size of a result's payload: text lengths plus the structured copy, before redaction. */
+function approxBytes(result: { content?: unknown[]; structuredContent?: unknown }): number {
+  let n = 0;
+  for (const b of (result.content ?? []) as Array<Record<string, unknown>>) {
+    if (typeof b?.text === "string") n += b.text.length * 3;
+    const r = b?.resource as Record<string, unknown> | undefined;
+    if (typeof r?.text === "string") n += r.text.length * 3;
+  }
+  if (result.structuredContent !== undefined) n += JSON.stringify(result.structuredContent).length * 3;
+  return n;
+}
 const bytes = (s: string) => enc.encode(s).length;
 
 function cutBytes(text: string, max: number): string {
@@ -46,7 +58,10 @@ export async function capOutput(
   redact: (s: string) => string,
   redactValue: <T>(v: T) => T,
 ): Promise<CappedOutput> {
-  const { decode, encode } = await loadTokenizer();
+  // Most results are far below the token cap: the tokenizer (and its 2.7 MB of tables) is loaded only
+  // when the output could come near it. Redaction can lengthen text a little, hence the margin; if it
+  // ever does more, the byte fallback below still keeps the result under the cap.
+  const tk = approxBytes(result) * 2 + 1000 > limits.maxTokens ? await loadTokenizer() : undefined;
   let budget = limits.maxBytes;
   let tokens = limits.maxTokens;
   let truncated = false;
@@ -56,7 +71,7 @@ export async function capOutput(
   let uncounted: string[] = [];
   let uncountedBytes = 0;
   const settleTokens = () => {
-    for (const t of uncounted) tokens -= Math.min(tokens, encode(t).length);
+    for (const t of uncounted) tokens -= Math.min(tokens, tk ? tk.encode(t).length : bytes(t));
     uncounted = [];
     uncountedBytes = 0;
   };
@@ -78,12 +93,22 @@ export async function capOutput(
       uncountedBytes += outBytes;
     } else {
       settleTokens();
-      const ids = encode(out);
-      if (ids.length > tokens) {
-        out = decode(ids.slice(0, Math.max(0, tokens - 30)));
-        truncated = true;
+      if (tk) {
+        const ids = tk.encode(out);
+        if (ids.length > tokens) {
+          out = tk.decode(ids.slice(0, Math.max(0, tokens - 30)));
+          truncated = true;
+        }
+        tokens -= Math.min(tokens, ids.length);
+      } else {
+        // No tokenizer loaded: a token is at least a byte, so cutting to the remaining tokens in bytes
+        // can only undershoot the cap.
+        if (bytes(out) > tokens) {
+          out = cutBytes(out, Math.max(0, tokens - 30));
+          truncated = true;
+        }
+        tokens -= Math.min(tokens, bytes(out));
       }
-      tokens -= Math.min(tokens, ids.length);
     }
     budget -= bytes(out);
     if (out.length < clean.length) out += marker(size, bytes(out));
@@ -139,7 +164,10 @@ export async function capOutput(
     const json = JSON.stringify(clean);
     const size = bytes(json);
     // Judged on its own: downstreams usually repeat it as text, which already used the shared budget.
-    if (size <= limits.maxBytes && (size <= limits.maxTokens || encode(json).length <= limits.maxTokens)) {
+    if (
+      size <= limits.maxBytes &&
+      (size <= limits.maxTokens || (tk !== undefined && tk.encode(json).length <= limits.maxTokens))
+    ) {
       structured = clean;
     } else {
       truncated = true;
