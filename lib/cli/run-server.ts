@@ -48,6 +48,7 @@ async function decorateApp(app: ServerApp, fixtures: boolean): Promise<ServerApp
       return server;
     },
     close: () => app.close(),
+    listening: (url) => app.listening?.(url),
   };
 }
 

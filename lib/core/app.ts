@@ -26,6 +26,8 @@ export interface ServerApp {
   createServer(): McpServer;
   /** Stops everything the app started: children, PTYs, downstream connections, timers. Idempotent. */
   close(): Promise<void>;
+  /** Told the URL once an http/sse transport listens (with --port 0, the port picked). */
+  listening?(url: string): void;
 }
 
 /** The shape every `lib/servers/<name>/index.ts` exports. */

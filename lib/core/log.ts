@@ -20,6 +20,25 @@ export interface LoggerOptions {
   write?: (line: string) => void;
 }
 
+/** A line as a log sink receives it: already redacted, always in the text format. */
+export interface LogRecord {
+  time: string;
+  level: Exclude<LogLevel, "silent">;
+  /** `[scope] level: msg {fields}` */
+  text: string;
+}
+
+const sinks = new Set<(record: LogRecord) => void>();
+
+/**
+ * Adds a second destination for every logger's lines (that pass the logger's level), e.g. a log file.
+ * Returns the function that removes it.
+ */
+export function addLogSink(sink: (record: LogRecord) => void): () => void {
+  sinks.add(sink);
+  return () => sinks.delete(sink);
+}
+
 export function parseLogLevel(value: string | undefined, fallback: LogLevel = "info"): LogLevel {
   const v = (value ?? "").trim().toLowerCase();
   if (v === "warning") return "warn";
@@ -35,14 +54,15 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
 
   const emit = (lvl: LogLevel, msg: string, fields?: Record<string, unknown>) => {
     if (ORDER[lvl] < ORDER[level]) return;
-    let line: string;
-    if (format === "json") {
-      line = JSON.stringify({ time: new Date().toISOString(), level: lvl, scope, msg, ...fields });
-    } else {
-      const extra = fields && Object.keys(fields).length ? ` ${JSON.stringify(fields)}` : "";
-      line = `[${scope}] ${lvl}: ${msg}${extra}`;
-    }
+    const time = new Date().toISOString();
+    const extra = fields && Object.keys(fields).length ? ` ${JSON.stringify(fields)}` : "";
+    const text = `[${scope}] ${lvl}: ${msg}${extra}`;
+    const line = format === "json" ? JSON.stringify({ time, level: lvl, scope, msg, ...fields }) : text;
     write(redactor.redact(line));
+    if (sinks.size) {
+      const record: LogRecord = { time, level: lvl as LogRecord["level"], text: redactor.redact(text) };
+      for (const sink of sinks) sink(record);
+    }
   };
 
   return {

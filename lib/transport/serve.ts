@@ -32,6 +32,7 @@ export async function serve(app: ServerApp, opts: ServeOptions, log: Logger): Pr
     });
     // Always announced (tests and scripts read it to find a --port 0 listener).
     process.stderr.write(`mcpkit: listening on ${running.url}\n`);
+    app.listening?.(running.url);
     closeTransport = running.close;
     ended = new Promise(() => {});
   }

@@ -51,6 +51,12 @@ export const gatewayCommand: ServerCommandSpec = {
       default: "https://registry.modelcontextprotocol.io",
     },
     {
+      flags: "--lock-dir <dir>",
+      description:
+        "state dir: the HTTP gateway's lock, stdio instance files, logs/gateway.log (default: $XDG_STATE_HOME/mcpkit/gateway or ~/.local/state/mcpkit/gateway)",
+      env: "PMCP_LOCK_DIR",
+    },
+    {
       flags: "--cache-dir <dir>",
       description: "state dir for the description and registry caches",
       env: "MCPKIT_CACHE_DIR",

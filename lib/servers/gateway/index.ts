@@ -5,6 +5,7 @@ import { loadGuidance } from "./guidance-config.ts";
 import { Manifest } from "./manifest.ts";
 import { createGatewayServer } from "./mcp-server.ts";
 import { loadPolicy } from "./policy.ts";
+import { openRuntimeState } from "./runtime-state.ts";
 import { cacheDir } from "./state-dir.ts";
 import type { ToolNameStyle } from "./tool-names.ts";
 
@@ -51,19 +52,27 @@ export async function start(ctx: ServerContext): Promise<ServerApp> {
   }
   const policy = loadPolicy(str(o.policy) ?? str(env.PMCP_POLICY), cwd, env);
   const manifest = new Manifest(str(o.manifest) ?? str(env.PMCP_MANIFEST_PATH));
-  const core = new GatewayCore({
-    ctx,
-    cwd,
-    configPath: str(o.config) ?? str(env.PMCP_CONFIG),
-    project: str(o.project),
-    policy,
-    manifest,
-    toolNames,
-    guidance: guidance.level,
-    guidanceLayers: guidance.layers,
-    cacheDir: cacheDir(env, o.cacheDir),
-    registryUrl,
-  });
+  // Log file and lock (http/sse) or instance file (stdio) in the state dir; see instance-lock.ts.
+  const state = openRuntimeState(ctx);
+  let core: GatewayCore;
+  try {
+    core = new GatewayCore({
+      ctx,
+      cwd,
+      configPath: str(o.config) ?? str(env.PMCP_CONFIG),
+      project: str(o.project),
+      policy,
+      manifest,
+      toolNames,
+      guidance: guidance.level,
+      guidanceLayers: guidance.layers,
+      cacheDir: cacheDir(env, o.cacheDir),
+      registryUrl,
+    });
+  } catch (err) {
+    state.close();
+    throw err;
+  }
   ctx.log.info("gateway ready", {
     servers: core.servers.all().length,
     manifest: manifest.size,
@@ -93,8 +102,9 @@ export async function start(ctx: ServerContext): Promise<ServerApp> {
     },
     close: () => {
       clearTimeout(fallback);
-      closed ??= core.close();
+      closed ??= core.close().finally(() => state.close());
       return closed;
     },
+    listening: (url) => state.listening(url),
   };
 }

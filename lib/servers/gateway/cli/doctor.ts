@@ -1,6 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { SubcommandContext } from "../../../core/command-spec.ts";
+import { LOCK_FILE, listInstances, lockDir, readInstanceFile, readLock } from "../instance-lock.ts";
 import { homeDir } from "../state-dir.ts";
 import { json, str } from "./output.ts";
 import { checkPort } from "./port-check.ts";
@@ -93,13 +94,44 @@ export async function run(ctx: SubcommandContext): Promise<number> {
       `${host}:${port} is taken by another program (${http.detail}): mcpkit gateway -t http would fail; pass --port`,
     );
 
-  const pmcpLock = join(homeDir(ctx.env), ".pmcp", "gateway.lock");
-  if (existsSync(pmcpLock)) {
+  const dir = lockDir(ctx.env, o.lockDir);
+  const lock = readLock(dir);
+  if (!lock) add("lock", "OK", `no HTTP gateway holds ${join(dir, LOCK_FILE)}`);
+  else if (lock.alive && lock.info)
+    add(
+      "lock",
+      "OK",
+      `HTTP gateway pid ${lock.pid} holds ${lock.path}${lock.info.url ? ` and serves ${lock.info.url}` : " (not listening yet)"}`,
+    );
+  else if (lock.alive)
     add(
       "lock",
       "WARN",
-      `${pmcpLock} exists: left by PMCP (mcpkit takes no singleton lock); remove it if no PMCP runs`,
+      `${lock.path} is held by pid ${lock.pid} but is not mcpkit's format: rm ${lock.path}`,
     );
+  else
+    add(
+      "lock",
+      "WARN",
+      `stale lock: ${lock.path} names pid ${lock.pid ?? "(none)"}, which is gone; the next HTTP gateway takes it over with a warning, or remove it: rm ${lock.path}`,
+    );
+  const stale = listInstances(dir).filter((i) => !i.alive);
+  if (stale.length)
+    add(
+      "instances",
+      "WARN",
+      `${stale.length} stale stdio instance file(s) of gone pids (${stale.map((i) => i.pid ?? "?").join(", ")}); the next stdio gateway removes them, or: rm ${stale.map((i) => i.path).join(" ")}`,
+    );
+  const pmcpLock = join(homeDir(ctx.env), ".pmcp", "gateway.lock");
+  const pmcp = readInstanceFile(pmcpLock);
+  if (pmcp?.alive) {
+    add(
+      "pmcp-lock",
+      "WARN",
+      `PMCP runs (pid ${pmcp.pid}, ${pmcpLock}): it and this gateway would start the same downstream servers`,
+    );
+  } else if (pmcp) {
+    add("pmcp-lock", "WARN", `${pmcpLock} was left by a PMCP that is gone: rm ${pmcpLock}`);
   }
 
   const failed = checks.some((c) => c.status === "FAIL");

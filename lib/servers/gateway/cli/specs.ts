@@ -11,7 +11,7 @@ export const gatewaySubcommands: SubcommandSpec[] = [
   {
     name: "status",
     summary: "configured servers, their source and credentials, without starting any",
-    description: `What the gateway would serve: config files found, each server's transport and source file, whether the variables it references are set (never their values), the policy and guidance in effect, how many manifest servers are known, and whether something answers on the HTTP port. Live state (started, tool counts, errors) lives in a running gateway: ask it with gateway_health. ${SHARED_FLAGS}`,
+    description: `What the gateway would serve: config files found, each server's transport and source file, whether the variables it references are set (never their values), the policy and guidance in effect, how many manifest servers are known, and whether something answers on the HTTP port, and the gateways registered in the state dir (--lock-dir: the HTTP gateway holding gateway.lock, the stdio gateways' instance files). Live state (started, tool counts, errors) lives in a running gateway: ask it with gateway_health. ${SHARED_FLAGS}`,
     options: [
       { flags: "--json", description: "print JSON" },
       { flags: "--server <name>", description: "only this server (configured or manifest-known)" },
@@ -22,7 +22,7 @@ export const gatewaySubcommands: SubcommandSpec[] = [
   {
     name: "doctor",
     summary: "check config, policy, credentials and the HTTP port; exit 1 on a problem",
-    description: `Prints [OK|WARN|FAIL] lines: config, policy, manifest overlay and guidance file parse errors (file:line), variables configured servers need but nobody set, credential files readable by others, the HTTP port (--port, default 3344) taken by another program, and a stale PMCP lock file. Exits 1 when any check fails. ${SHARED_FLAGS}`,
+    description: `Prints [OK|WARN|FAIL] lines: config, policy, manifest overlay and guidance file parse errors (file:line), variables configured servers need but nobody set, credential files readable by others, the HTTP port (--port, default 3344) taken by another program, the gateway lock (OK with pid and URL when live, WARN with the command to fix when its pid is gone), stale stdio instance files, and a PMCP ~/.pmcp/gateway.lock. Exits 1 when any check fails. ${SHARED_FLAGS}`,
     options: [{ flags: "--json", description: "print JSON" }],
     examples: ["mcpkit gateway doctor", "mcpkit gateway doctor --project ~/src/app --json"],
     load: () => import("./doctor.ts"),

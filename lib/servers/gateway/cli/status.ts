@@ -1,10 +1,31 @@
 import type { SubcommandContext } from "../../../core/command-spec.ts";
+import { type InstanceFile, listInstances, lockDir, readLock } from "../instance-lock.ts";
+import { logFilePath } from "../log-file.ts";
 import { json, str } from "./output.ts";
 import { checkPort } from "./port-check.ts";
 import { readGatewayFacts, type ServerFacts } from "./state.ts";
 
 const LIVE_NOTE =
   "live state (started/invoked, tool counts, errors) is known only to a running gateway: ask it with gateway_health";
+
+/** The gateways registered in the state dir: the HTTP lock holder and the stdio instances. */
+export function runningGateways(options: Record<string, unknown>, env: Record<string, string | undefined>) {
+  const dir = lockDir(env, options.lockDir);
+  const lock = readLock(dir);
+  const row = (f: InstanceFile) => ({
+    pid: f.pid ?? null,
+    alive: f.alive,
+    ...(f.info ? { transport: f.info.transport, started_at: f.info.started_at, cwd: f.info.cwd } : {}),
+    ...(f.info?.url ? { url: f.info.url } : {}),
+    file: f.path,
+  });
+  return {
+    state_dir: dir,
+    log_file: logFilePath(dir),
+    http: lock ? row(lock) : null,
+    stdio: listInstances(dir).map(row),
+  };
+}
 
 function credentialText(s: { credentials: ServerFacts["credentials"] }): string {
   if (!s.credentials.length) return "no credentials referenced";
@@ -22,6 +43,7 @@ export async function run(ctx: SubcommandContext): Promise<number> {
   const host = str(o.host) ?? "127.0.0.1";
   const port = Number(o.port ?? 3344);
   const http = await checkPort(host, port);
+  const gateways = runningGateways(o, ctx.env);
   const lookup = facts.store.lookup();
   const servers = only ? facts.servers.filter((s) => s.name === only) : facts.servers;
   const manifestEntry = only && !servers.length ? facts.manifest?.get(only) : undefined;
@@ -60,6 +82,7 @@ export async function run(ctx: SubcommandContext): Promise<number> {
     servers: servers.map((s) => ({ ...s, state: "configured" })),
     ...(manifestInfo ? { manifest_server: manifestInfo } : {}),
     http: { host, port, ...http },
+    gateways,
     live_state: LIVE_NOTE,
   };
   const broken = Boolean(
@@ -107,6 +130,20 @@ export async function run(ctx: SubcommandContext): Promise<number> {
         ? `http: an mcpkit server answers at ${http.url}`
         : `http: ${host}:${port} is taken by another program (${http.detail})`,
   );
+  const g = gateways.http;
+  lines.push(
+    !g
+      ? `running: no HTTP gateway holds ${gateways.state_dir}/gateway.lock`
+      : g.alive
+        ? `running: HTTP gateway pid ${g.pid}${g.url ? ` at ${g.url}` : " (not listening yet)"}`
+        : `running: STALE lock of pid ${g.pid} (gone): ${g.file}; the next HTTP gateway takes it over`,
+  );
+  const live = gateways.stdio.filter((i) => i.alive);
+  const stale = gateways.stdio.length - live.length;
+  lines.push(
+    `running: ${live.length} stdio gateway(s)${live.length ? `: ${live.map((i) => `pid ${i.pid} in ${i.cwd}`).join(", ")}` : ""}${stale ? `; ${stale} stale instance file(s)` : ""}`,
+  );
+  lines.push(`log file: ${gateways.log_file}`);
   lines.push(`note: ${LIVE_NOTE}`);
   ctx.stdout(`${lines.join("\n")}\n`);
   return broken ? 1 : 0;
