@@ -81,6 +81,93 @@ export const gatewaySubcommands: SubcommandSpec[] = [
     load: () => import("./guidance.ts"),
   },
   {
+    name: "logs",
+    summary: "print the gateway log file (tail, follow, level filter)",
+    description:
+      "Every serving gateway (stdio, http, sse) appends its log lines, redacted like stderr, to <state dir>/logs/gateway.log (state dir: --lock-dir / PMCP_LOCK_DIR, default $XDG_STATE_HOME/mcpkit/gateway or ~/.local/state/mcpkit/gateway), rotated to gateway.log.1 at 5 MB (MCPKIT_LOG_FILE_MAX_BYTES). Lines: <time> <pid> [scope] level: message {fields}. Exit 1 when there is no log file yet.",
+    options: [
+      { flags: "--tail <n>", description: "last N lines", default: "100" },
+      { flags: "--follow", description: "keep printing new lines until Ctrl-C" },
+      {
+        flags: "--level <level>",
+        description: "only this level and above",
+        choices: ["debug", "info", "warn", "error"],
+      },
+      { flags: "--json", description: "one JSON object per line: time, pid, scope, level, msg, fields" },
+    ],
+    examples: ["mcpkit gateway logs", "mcpkit gateway logs --follow", "pmcp logs --tail 20 --level warn"],
+    load: () => import("./logs.ts"),
+  },
+  {
+    name: "refresh",
+    summary: "refresh a running HTTP gateway, or the description cache offline",
+    description:
+      "Finds the running HTTP gateway (--url, else the state dir's lock, else --host:--port when an mcpkit server answers there) and calls its gateway_refresh (bearer: --auth-token, MCPKIT_AUTH_TOKEN or PMCP_AUTH_TOKEN). With none running: starts each configured server (4 at a time, 30 s each), lists its tools and writes the description cache the gateway reads (--cache-dir), so include_offline searches find them. Exit 1 when the refresh or a server fails.",
+    options: [
+      { flags: "--server <name>", description: "only this server (offline), or report just its state" },
+      { flags: "--force", description: "cancel calls in flight in the running gateway" },
+      { flags: "--url <url>", description: "the gateway's MCP endpoint (no offline fallback)" },
+      { flags: "--json", description: "print JSON" },
+    ],
+    examples: [
+      "mcpkit gateway refresh",
+      "pmcp refresh --server github",
+      "mcpkit gateway refresh --force --json",
+    ],
+    load: () => import("./refresh.ts"),
+  },
+  {
+    name: "update",
+    summary: "update and restart npx/uvx/docker servers in the running HTTP gateway",
+    description:
+      "Calls gateway_update_server on the running HTTP gateway (found like refresh). --all updates every server it runs, skipping those not launched by npx, uvx or docker. Exit 1 when no gateway runs or an update fails.",
+    arguments: [{ name: "[server]", description: "server name (or --all)" }],
+    options: [
+      { flags: "--all", description: "every server of the gateway" },
+      { flags: "--force", description: "cancel calls in flight on the server" },
+      { flags: "--url <url>", description: "the gateway's MCP endpoint" },
+      { flags: "--json", description: "print JSON" },
+    ],
+    examples: ["mcpkit gateway update github", "mcpkit gateway update --all --json"],
+    load: () => import("./update.ts"),
+  },
+  {
+    name: "setup",
+    summary: "print or write an MCP client's config entry for the gateway",
+    description:
+      "`mcpkit setup --server gateway` with PMCP's flags: prints the entry (secrets as <redacted>), or with --write merges it into the client's config file after a timestamped backup, leaving other entries alone. claude is Claude Code (`claude mcp add`, ~/.claude.json). Default mode stdio: every client runs its own gateway (no lock blocks a second one); --mode http points the client at a shared `mcpkit gateway --transport http` on --host:--port.",
+    options: [
+      {
+        flags: "--client <client>",
+        description: "MCP client",
+        default: "claude",
+        choices: [
+          "claude",
+          "claude-code",
+          "claude-desktop",
+          "opencode",
+          "codex",
+          "cursor",
+          "vscode",
+          "gemini",
+        ],
+      },
+      { flags: "--mode <mode>", description: "stdio or http", default: "stdio", choices: ["stdio", "http"] },
+      { flags: "--write", description: "merge into the client's config file (backup first)" },
+      { flags: "--name <entry>", description: "entry name (default: mcpkit-gateway)" },
+      { flags: "--url <url>", description: "gateway URL for --mode http" },
+      { flags: "--env <KEY=VALUE...>", description: "environment for a stdio gateway" },
+      { flags: "--npx", description: "launch through `npx -y mcpkit`" },
+      { flags: "--config-path <file>", description: "config file to write instead of the client's default" },
+    ],
+    examples: [
+      "mcpkit gateway setup",
+      "mcpkit gateway setup --client claude --mode stdio",
+      "pmcp setup --client opencode --mode http --write",
+    ],
+    load: () => import("./setup.ts"),
+  },
+  {
     name: "init",
     summary: "write a starter .mcp.json in the project (never overwrites without --force)",
     description:
