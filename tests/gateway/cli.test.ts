@@ -45,7 +45,17 @@ describe("mcpkit gateway subcommands", () => {
       const s = scratch();
       const help = mcpkit(["gateway", "--help"], s.env(), s.dir);
       expect(help.code).toBe(0);
-      for (const sub of ["status", "doctor", "secrets", "guidance", "init"])
+      for (const sub of [
+        "status",
+        "doctor",
+        "secrets",
+        "guidance",
+        "init",
+        "logs",
+        "refresh",
+        "update",
+        "setup",
+      ])
         expect(help.stdout).toMatch(new RegExp(`\\n  ${sub}\\b`));
       expect(help.stdout).toContain("--tool-names");
       const bad = mcpkit(["gateway", "statsu"], s.env(), s.dir);
