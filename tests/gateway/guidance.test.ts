@@ -60,13 +60,15 @@ describe("gateway guidance L3 resource", () => {
   );
 
   it(
-    "--guidance off registers no resource and declares no resources capability",
+    "--guidance off lists no guide and reading it is an unknown resource",
     async () => {
       const s = scratch();
       const gw = await gateway(["--guidance", "off"], s.env(), s.dir);
       try {
-        expect(gw.client.getServerCapabilities()?.resources).toBeUndefined();
-        await expect(gw.client.listResources()).rejects.toThrow(/-32601|not found/i);
+        // The resources capability stays: downstream resources are proxied whatever the guidance level.
+        const list = await gw.client.listResources();
+        expect(list.resources.map((r) => r.uri)).not.toContain(URI);
+        await expect(gw.client.readResource({ uri: URI })).rejects.toThrow(/-32002.*unknown resource/);
       } finally {
         await gw.close();
       }
@@ -81,7 +83,7 @@ describe("gateway guidance L3 resource", () => {
       guidanceFile(s.home, 'guidance:\n  level: "off"\n');
       const off = await gateway([], s.env(), s.dir);
       try {
-        expect(off.client.getServerCapabilities()?.resources).toBeUndefined();
+        expect((await off.client.listResources()).resources.map((r) => r.uri)).not.toContain(URI);
       } finally {
         await off.close();
       }
@@ -95,7 +97,7 @@ describe("gateway guidance L3 resource", () => {
       guidanceFile(s.home, "guidance:\n  level: standard\n  layers:\n    methodology_resource: false\n");
       const noL3 = await gateway([], s.env(), s.dir);
       try {
-        expect(noL3.client.getServerCapabilities()?.resources).toBeUndefined();
+        expect((await noL3.client.listResources()).resources.map((r) => r.uri)).not.toContain(URI);
       } finally {
         await noL3.close();
       }
@@ -104,14 +106,14 @@ describe("gateway guidance L3 resource", () => {
   );
 
   it(
-    "a policy that denies the guide's URI keeps the gateway tools-only",
+    "a policy that denies the guide's URI leaves it out of resources/list",
     async () => {
       const s = scratch();
       const policy = join(s.dir, "policy.yaml");
       writeFileSync(policy, `resources:\n  denylist: ["pmcp::pmcp://guidance/*"]\n`);
       const gw = await gateway(["--policy", policy], s.env(), s.dir);
       try {
-        expect(gw.client.getServerCapabilities()?.resources).toBeUndefined();
+        expect((await gw.client.listResources()).resources.map((r) => r.uri)).not.toContain(URI);
       } finally {
         await gw.close();
       }

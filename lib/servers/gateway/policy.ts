@@ -56,6 +56,7 @@ export class Policy {
   private readonly tools: AllowDeny;
   private readonly gatewayTools: AllowDeny;
   private readonly resources: AllowDeny;
+  private readonly prompts: AllowDeny;
   readonly limits: PolicyData["limits"];
   readonly redactionPatterns: RegExp[];
 
@@ -67,6 +68,7 @@ export class Policy {
     this.tools = new AllowDeny(data.tools);
     this.gatewayTools = new AllowDeny(data.gateway_tools);
     this.resources = new AllowDeny(data.resources);
+    this.prompts = new AllowDeny(data.prompts);
     this.limits = data.limits;
     this.redactionPatterns = data.redaction.patterns.map((p, i) => {
       try {
@@ -95,6 +97,16 @@ export class Policy {
   /** The gateway's own resources, matched by URI and by PMCP's id ("pmcp::<uri>"). */
   resourceAllowed(uri: string): boolean {
     return this.resources.permits(uri) && this.resources.permits(`pmcp::${uri}`);
+  }
+
+  /** A downstream resource or resource template, matched as "server::uri"; the server rule applies too. */
+  downstreamResourceAllowed(server: string, uri: string): boolean {
+    return this.serverAllowed(server) && this.resources.permits(`${server}::${uri}`);
+  }
+
+  /** A downstream prompt, matched as "server::name" (its original name); the server rule applies too. */
+  promptAllowed(server: string, name: string): boolean {
+    return this.serverAllowed(server) && this.prompts.permits(`${server}::${name}`);
   }
 
   /** Meta-tools are matched by both spellings ("gateway.invoke" and "gateway_invoke"). */

@@ -4,6 +4,7 @@ import {
   expandSpec,
   registerSpecSecrets,
   type UpstreamConnection,
+  type UpstreamHealth,
   UpstreamPool,
   type UpstreamSpec,
 } from "../../upstream/index.ts";
@@ -52,6 +53,7 @@ function fingerprint(spec: UpstreamSpec): string {
 export class ServerTable {
   private readonly entries = new Map<string, ServerEntry>();
   private readonly pool: UpstreamPool;
+  private readonly stateListeners = new Set<(server: string, health: UpstreamHealth) => void>();
 
   constructor(
     private readonly lookup: () => Record<string, string | undefined>,
@@ -76,6 +78,12 @@ export class ServerTable {
 
   get(name: string): ServerEntry | undefined {
     return this.entries.get(name);
+  }
+
+  /** Every connection state change of every server (connected, reconnecting, closed, ...). */
+  onConnectionState(listener: (server: string, health: UpstreamHealth) => void): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
   }
 
   all(): ServerEntry[] {
@@ -116,6 +124,9 @@ export class ServerTable {
     registerSpecSecrets(spec);
     const conn = this.pool.add({ ...spec, lazy: true });
     conn.onToolsChanged((tools) => this.onTools(entry.name, tools));
+    conn.onStateChange((health) => {
+      for (const listener of this.stateListeners) listener(entry.name, health);
+    });
     entry.conn = conn;
     entry.fingerprint = fp;
     return conn;
