@@ -191,6 +191,9 @@ class ResourceProxy {
   private async route(uri: string, signal?: AbortSignal): Promise<Route> {
     const ns = parseNamespaced(uri);
     if (ns) {
+      if (!this.core.policy.serverAllowed(ns.server)) {
+        throw new RpcError(RESOURCE_NOT_FOUND, `server '${ns.server}' is denied by policy`, { uri });
+      }
       if (!this.core.servers.get(ns.server)) {
         throw new RpcError(
           RESOURCE_NOT_FOUND,
