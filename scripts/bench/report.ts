@@ -20,6 +20,8 @@ export interface Row extends Summary {
   higherIsBetter?: boolean;
   target?: Target;
   note?: string;
+  /** Set when the subject could not be measured: the median cell reads "n/a: <reason>". */
+  na?: string;
 }
 
 export interface BenchContext {
@@ -85,7 +87,7 @@ export function renderMarkdown(rows: Row[], machine: Record<string, string>, qui
     lines.push("|---|---|---|---|---|---|---|---|");
     for (const r of rows.filter((x) => x.suite === suite)) {
       lines.push(
-        `| ${r.subject} | ${r.metric}${r.note ? ` (${r.note})` : ""} | ${fmt(r.median)} | ${fmt(r.p95)} | ${fmt(r.min)}–${fmt(r.max)} | ${r.unit} | ${ratio(r)} | ${verdict(r)} |`,
+        `| ${r.subject} | ${r.metric}${r.note ? ` (${r.note})` : ""} | ${r.na ? `n/a: ${r.na}` : fmt(r.median)} | ${fmt(r.p95)} | ${fmt(r.min)}–${fmt(r.max)} | ${r.unit} | ${ratio(r)} | ${verdict(r)} |`,
       );
     }
     lines.push("");

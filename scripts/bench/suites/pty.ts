@@ -1,7 +1,7 @@
 // pty: spawn → first output, write → echo and bulk-output throughput over stdio, for the node bundle and
 // (when built) the compiled binary, whose PTY layer differs (node-pty vs Bun's terminal), interleaved.
-// The issue's peer, desktop-commander, is not measured: its npm tree (~570 packages, puppeteer among them,
-// whose install step downloads Chrome) cannot be installed on this offline machine.
+// The issue's peer, desktop-commander, is measured in the same run where it has an equivalent (pty-peer.ts),
+// and shown as "n/a: <reason>" where it has none or fails to start.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -9,7 +9,21 @@ import { connectStdio, rssMiB } from "../mcp.ts";
 import type { BenchContext } from "../report.ts";
 import type { ServerSuite } from "../server-suites.ts";
 import { summarize } from "../stats.ts";
-import { call, push, shuffle } from "./util.ts";
+import {
+  type DcConn,
+  dcEchoCycle,
+  dcOpenShell,
+  dcPatternCycle,
+  dcRingCycle,
+  dcRss,
+  dcSpawnCycle,
+  dcVersion,
+  nowUs,
+  PATTERN_CMD,
+  PATTERN_RE,
+  startDc,
+} from "./pty-peer.ts";
+import { call, naRow, push, shuffle, why } from "./util.ts";
 
 const SUITE = "pty latency";
 const SUITE_TP = "pty throughput";
@@ -107,6 +121,25 @@ async function ringCycle(c: Conn, bytes: number): Promise<number> {
   }
 }
 
+/** Pattern printed (the child's clock, just before its echo) → the waiting pty_read_until returns. */
+async function patternCycle(c: Conn): Promise<number> {
+  const { text: id } = await call(c.client, "pty_spawn", { command: PATTERN_CMD });
+  try {
+    const r = await call(c.client, "pty_read_until", {
+      session_id: id,
+      pattern: PATTERN_RE.source,
+      regex: true,
+      timeout_ms: 10_000,
+    });
+    const t = nowUs();
+    const m = PATTERN_RE.exec(String(r.data.text ?? ""));
+    if (r.data.matched !== true || !m) throw new Error(`${c.label}: pattern not seen`);
+    return (t - Number(m[1])) / 1000;
+  } finally {
+    await call(c.client, "pty_close", { session_id: id }).catch(() => {});
+  }
+}
+
 /** Server RSS (the mcpkit process alone, not its children) with `n` idle sessions open. */
 async function rssWithSessions(c: Conn, n: number): Promise<number> {
   const ids: string[] = [];
@@ -195,6 +228,147 @@ async function run(ctx: BenchContext, env: Parameters<ServerSuite["run"]>[1]): P
         push(rss, c.label, await rssWithSessions(c, 50));
       }
     }
+    // The peer, and pattern → read for everyone, interleaved.
+    const patReps = ctx.quick ? 6 : 20;
+    const pat = new Map<string, number[]>();
+    let dc: DcConn | undefined;
+    let dcErr = "";
+    try {
+      dc = await startDc(ctx);
+    } catch (e) {
+      dcErr = `did not start: ${why(e)}`;
+    }
+    const dcLabel = dc?.label ?? `desktop-commander ${dcVersion(ctx.root)} (node)`;
+    const dcm = new Map<string, number[]>();
+    const dcNa = new Map<string, string>();
+    const dcNote = new Map<string, string>();
+    const dcTry = async (k: string, fn: (d: DcConn) => Promise<void>) => {
+      if (!dc) return void dcNa.set(k, dcErr);
+      if (dcNa.has(k)) return;
+      try {
+        await fn(dc);
+      } catch (e) {
+        dcNa.set(k, why(e));
+      }
+    };
+    try {
+      await dcTry("first", async (d) => void (await dcSpawnCycle(d, -1))); // warm-up
+      for (let r = 0; r < spawnReps; r++)
+        await dcTry("first", async (d) => {
+          const x = await dcSpawnCycle(d, r);
+          push(dcm, "spawn", x.spawn);
+          push(dcm, "first", x.first);
+          push(dcm, "close", x.close);
+        });
+      for (let r = 0; r < patReps; r++) {
+        for (const c of shuffle(conns)) push(pat, c.label, await patternCycle(c));
+        await dcTry("pattern", async (d) => push(dcm, "pattern", await dcPatternCycle(d)));
+      }
+      await dcTry("echo", async (d) => {
+        const pid = await dcOpenShell(d);
+        try {
+          for (let i = 0; i < (ctx.quick ? 20 : 100); i++) push(dcm, "echo", await dcEchoCycle(d, pid, i));
+        } finally {
+          await call(d.client, "force_terminate", { pid }).catch(() => {});
+        }
+      });
+      for (let r = 0; r < (ctx.quick ? 1 : 3); r++)
+        await dcTry("ring", async (d) => {
+          const x = await dcRingCycle(d, ringBytes);
+          push(dcm, "ring", x.mibs);
+          if (!x.complete) dcNote.set("ring", "end marker missing from the completed session");
+        });
+      await dcTry("rss", async (d) => push(dcm, "rss", await dcRss(d, 50)));
+    } finally {
+      await dc?.close();
+    }
+    const dcMedian = (k: string) => (dcm.get(k)?.length ? summarize(dcm.get(k)!).median : undefined);
+    const peerOf = (c: Conn, k: string) => (c.label.includes("node bundle") ? dcMedian(k) : undefined);
+    for (const c of conns) {
+      ctx.add({
+        suite: SUITE,
+        subject: c.label,
+        metric: "pattern printed → waiting pty_read_until returns",
+        unit: "ms",
+        ...summarize(pat.get(c.label)!),
+        peerMedian: peerOf(c, "pattern"),
+        target: { op: "<=", value: 10, of: "median" },
+        note: "child's EPOCHREALTIME vs the harness clock",
+      });
+    }
+    const dcRow = (
+      suite: string,
+      k: string,
+      metric: string,
+      unit: string,
+      note: string,
+      higherIsBetter?: boolean,
+    ) => {
+      const v = dcm.get(k);
+      if (!v?.length) return ctx.add(naRow(suite, dcLabel, metric, unit, dcNa.get(k) ?? "not measured"));
+      ctx.add({
+        suite,
+        subject: dcLabel,
+        metric,
+        unit,
+        ...summarize(v),
+        higherIsBetter,
+        note: dcNote.get(k) ?? note,
+      });
+    };
+    dcRow(
+      SUITE,
+      "pattern",
+      "pattern printed → waiting read returns",
+      "ms",
+      "read_process_output, timeout_ms 10000",
+    );
+    dcRow(
+      SUITE,
+      "spawn",
+      "spawn call",
+      "ms",
+      "start_process, timeout_ms 1; every desktop-commander tool call took 0.5–1.5 s here, list_sessions too",
+    );
+    dcRow(
+      SUITE,
+      "first",
+      "spawn → first output",
+      "ms",
+      "start_process (timeout_ms 1) + read_process_output until the marker",
+    );
+    dcRow(
+      SUITE,
+      "close",
+      "close of a running command",
+      "ms",
+      "force_terminate: answers after sending SIGINT, before the exit",
+    );
+    dcRow(
+      SUITE,
+      "echo",
+      "write → echo",
+      "ms",
+      "interact_with_process on sh -i (pipes, no tty); it polls every 50 ms",
+    );
+    dcRow(
+      SUITE_TP,
+      "ring",
+      `${ringBytes / 1e6} MB stream into the buffer (spawn → exit reported)`,
+      "MiB/s",
+      "start_process waiting for the exit",
+      true,
+    );
+    dcRow(SUITE_TP, "rss", "server RSS with 50 sessions open", "MiB", "sleep 300 under start_process");
+    ctx.add(
+      naRow(
+        SUITE_TP,
+        dcLabel,
+        `${tpBytes / 1e6} MB of output, spawn → all read`,
+        "ms",
+        "no equivalent: read_process_output pages by lines, and a partial line once read is never returned again as it grows",
+      ),
+    );
     for (const c of conns) {
       ctx.add({
         suite: SUITE_TP,
@@ -203,6 +377,7 @@ async function run(ctx: BenchContext, env: Parameters<ServerSuite["run"]>[1]): P
         unit: "MiB/s",
         higherIsBetter: true,
         ...summarize(ring.get(c.label)!),
+        peerMedian: peerOf(c, "ring"),
         target: c.label.includes("node") ? { op: ">=", value: 25, of: "median" } : undefined,
       });
       ctx.add({
@@ -211,6 +386,7 @@ async function run(ctx: BenchContext, env: Parameters<ServerSuite["run"]>[1]): P
         metric: "server RSS with 50 sessions open",
         unit: "MiB",
         ...summarize(rss.get(c.label)!),
+        peerMedian: peerOf(c, "rss"),
         target: { op: "<=", value: 150, of: "median" },
       });
       ctx.add({
@@ -219,6 +395,7 @@ async function run(ctx: BenchContext, env: Parameters<ServerSuite["run"]>[1]): P
         metric: "pty_spawn call",
         unit: "ms",
         ...summarize(spawn.get(c.label)!),
+        peerMedian: peerOf(c, "spawn"),
       });
       ctx.add({
         suite: SUITE,
@@ -226,6 +403,7 @@ async function run(ctx: BenchContext, env: Parameters<ServerSuite["run"]>[1]): P
         metric: "spawn → first output (pty_spawn + pty_read_until)",
         unit: "ms",
         ...summarize(first.get(c.label)!),
+        peerMedian: peerOf(c, "first"),
         note: "PTY_MCP_LOGIN_SHELL=0",
       });
       ctx.add({
@@ -234,6 +412,7 @@ async function run(ctx: BenchContext, env: Parameters<ServerSuite["run"]>[1]): P
         metric: "pty_close of a running command",
         unit: "ms",
         ...summarize(close.get(c.label)!),
+        peerMedian: peerOf(c, "close"),
       });
       ctx.add({
         suite: SUITE,
@@ -241,6 +420,7 @@ async function run(ctx: BenchContext, env: Parameters<ServerSuite["run"]>[1]): P
         metric: "write → echo (pty_write + pty_read_until)",
         unit: "ms",
         ...summarize(echo.get(c.label)!),
+        peerMedian: peerOf(c, "echo"),
         note: "interactive bash",
       });
       ctx.add({

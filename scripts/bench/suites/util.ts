@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { connectStdio, type Launch } from "../mcp.ts";
+import type { Row } from "../report.ts";
 
 export interface Scratch {
   dir: string;
@@ -99,3 +100,27 @@ export function openClients(): {
     },
   };
 }
+
+/** A row for a measure a subject could not take (the peer has no equivalent, or failed to start). */
+export function naRow(suite: string, subject: string, metric: string, unit: string, reason: string): Row {
+  const nan = Number.NaN;
+  return {
+    suite,
+    subject,
+    metric,
+    unit,
+    n: 0,
+    median: nan,
+    p95: nan,
+    p99: nan,
+    min: nan,
+    max: nan,
+    na: reason,
+  };
+}
+
+/** The first line of an error, for an n/a cell. */
+export const why = (e: unknown) =>
+  String(e instanceof Error ? e.message : e)
+    .split("\n")[0]!
+    .slice(0, 160);
