@@ -1,18 +1,20 @@
 // gateway: invoke overhead (gateway_invoke of everything::echo vs echo on server-everything directly,
 // interleaved), catalog search over 5,000 tools (in process, and end to end through
 // gateway_catalog_search), and handshake time with 1 vs 10 configured autoStart servers (initialize +
-// tools/list must not grow with the servers) plus the time until all of them are started.
+// tools/list must not grow with the servers) plus the time until all of them are started; mcp-hub (issue #5's
+// peer, gateway-peer.ts) in the same run: echo through it, its 10-server handshake and RSS (n/a if it fails).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { Catalog } from "../../../lib/servers/gateway/catalog.ts";
 import { recordFromTool } from "../../../lib/servers/gateway/tool-record.ts";
 import { baseEnv } from "../../server-targets.ts";
-import type { Launch } from "../mcp.ts";
+import { connectStdio, type Launch, rssMiB } from "../mcp.ts";
 import type { BenchContext } from "../report.ts";
 import type { ServerSuite } from "../server-suites.ts";
 import { summarize } from "../stats.ts";
-import { call, openClients, push, scratchDir, shuffle, timed, waitUntil } from "./util.ts";
+import { type Hub, hubLabel, startHub } from "./gateway-peer.ts";
+import { call, naRow, openClients, push, scratchDir, shuffle, sleep, timed, waitUntil, why } from "./util.ts";
 
 const EVERYTHING = "node_modules/@modelcontextprotocol/server-everything/dist/index.js";
 const VERBS = ["fetch", "store", "list", "create", "delete", "search", "update", "render", "parse", "sync"];
@@ -166,6 +168,19 @@ async function run(ctx: BenchContext, env: Parameters<ServerSuite["run"]>[1]): P
         { label: "gateway (node bundle) · gateway_invoke everything::echo", fn: viaGateway },
         { label: "server-everything (node) · echo, direct", fn: viaDirect },
       ];
+      const hubSubject = `${hubLabel(ctx.root)} · everything__echo`;
+      let hub: Hub | undefined;
+      let hubErr = "";
+      try {
+        hub = await startHub(ctx.root, s.dir, "one", { everything: echoServer });
+        await hub.ready(1);
+        const h = hub;
+        subjects.push({ label: hubSubject, fn: () => call(h.client, "everything__echo", { message: "x" }) });
+      } catch (e) {
+        hubErr = `did not start: ${why(e)}`;
+        await hub?.stop();
+        hub = undefined;
+      }
       for (const x of subjects) for (let i = 0; i < 100; i++) await x.fn(); // warm-up (JIT)
       const lat = new Map<string, number[]>();
       for (let b = 0; b < blocks; b++) {
@@ -191,6 +206,18 @@ async function run(ctx: BenchContext, env: Parameters<ServerSuite["run"]>[1]): P
         unit: "ms",
         ...summarize(lat.get(subjects[1]!.label)!),
       });
+      if (hub) {
+        const hub50 = summarize(lat.get(hubSubject)!).median;
+        ctx.add({
+          suite,
+          subject: hubSubject,
+          metric: "tools/call p50",
+          unit: "ms",
+          ...summarize(lat.get(hubSubject)!),
+          note: `overhead ${(hub50 - direct50).toFixed(3)} ms over the direct stdio call; SSE is its only MCP transport`,
+        });
+        await hub.stop();
+      } else ctx.add(naRow(suite, hubSubject, "tools/call p50", "ms", hubErr));
       await closeOne(gw);
       await closeOne(direct);
     }
@@ -274,6 +301,88 @@ async function run(ctx: BenchContext, env: Parameters<ServerSuite["run"]>[1]): P
           if (c.waitReady) push(up, c.key, t2 - t0);
         }
       }
+      // mcp-hub with the same 10 servers: spawn → SSE initialize answered → tools/list, then all connected,
+      // then its RSS; our gateway's RSS with the same 10 started servers, interleaved.
+      const hubName = hubLabel(ctx.root).replace(" (SSE /mcp)", "");
+      const tenSpec = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`srv${i}`, echoServer]));
+      const hubHs: number[] = [];
+      const hubUp: number[] = [];
+      const hubRss: number[] = [];
+      const gwRss: number[] = [];
+      let hubErr = "";
+      const tenLaunch = configs.find((c) => c.key === "10")!.launch;
+      for (let r = 0; r < reps + 1; r++) {
+        if (!hubErr) {
+          const t0 = performance.now();
+          let hub: Hub | undefined;
+          try {
+            hub = await startHub(ctx.root, s.dir, `ten-${r}`, tenSpec);
+            await hub.client.listTools();
+            const t1 = performance.now();
+            await hub.ready(10);
+            const t2 = performance.now();
+            await sleep(300);
+            if (r > 0) {
+              hubHs.push(t1 - t0);
+              hubUp.push(t2 - t0);
+              hubRss.push(rssMiB(hub.pid));
+            }
+          } catch (e) {
+            hubErr = why(e);
+          } finally {
+            await hub?.stop();
+          }
+        }
+        const { client, pid } = await connectStdio(tenLaunch);
+        try {
+          await ready(client, 10);
+          await sleep(300);
+          if (r > 0) gwRss.push(rssMiB(pid));
+        } finally {
+          await client.close();
+        }
+      }
+      ctx.add({
+        suite,
+        subject: "gateway (node bundle), 10 autoStart servers",
+        metric: "gateway RSS with 10 downstreams started",
+        unit: "MiB",
+        ...summarize(gwRss),
+        peerMedian: hubRss.length ? summarize(hubRss).median : undefined,
+        note: "the gateway process alone; the 10 server-everything copies not counted",
+      });
+      const hubSub = `${hubName} (SSE /mcp), 10 configured servers`;
+      if (hubHs.length) {
+        ctx.add({
+          suite,
+          subject: hubSub,
+          metric: "spawn → initialize → tools/list",
+          unit: "ms",
+          ...summarize(hubHs),
+          note: "SSE connect retried until the port answers",
+        });
+        ctx.add({
+          suite,
+          subject: hubSub,
+          metric: "spawn → all servers started (GET /api/health)",
+          unit: "ms",
+          ...summarize(hubUp),
+          note: "server-everything copies",
+        });
+        ctx.add({
+          suite,
+          subject: hubSub,
+          metric: "hub RSS with 10 downstreams started",
+          unit: "MiB",
+          ...summarize(hubRss),
+          note: "the hub process alone",
+        });
+      } else {
+        const reason = `did not run: ${hubErr || "no sample"}`;
+        ctx.add(naRow(suite, hubSub, "spawn → initialize → tools/list", "ms", reason));
+        ctx.add(naRow(suite, hubSub, "spawn → all servers started", "ms", reason));
+        ctx.add(naRow(suite, hubSub, "hub RSS with 10 downstreams started", "MiB", reason));
+      }
       const hs1 = summarize(hs.get("1")!).median;
       for (const c of configs) {
         const sum = summarize(hs.get(c.key)!);
@@ -283,6 +392,7 @@ async function run(ctx: BenchContext, env: Parameters<ServerSuite["run"]>[1]): P
           metric: "spawn → initialize → tools/list",
           unit: "ms",
           ...sum,
+          peerMedian: c.key === "10" && hubHs.length ? summarize(hubHs).median : undefined,
           note: c.k > 1 ? `${(sum.median / hs1).toFixed(2)}× the 1-server handshake` : undefined,
         });
         if (c.waitReady)
@@ -292,6 +402,7 @@ async function run(ctx: BenchContext, env: Parameters<ServerSuite["run"]>[1]): P
             metric: "spawn → all servers started (gateway_health)",
             unit: "ms",
             ...summarize(up.get(c.key)!),
+            peerMedian: c.key === "10" && hubUp.length ? summarize(hubUp).median : undefined,
             note: "server-everything copies",
           });
       }
