@@ -230,6 +230,8 @@ async function run(ctx: BenchContext, env: Parameters<ServerSuite["run"]>[1]): P
     }
     // The peer, and pattern → read for everyone, interleaved.
     const patReps = ctx.quick ? 6 : 20;
+    // Every desktop-commander call takes ~1 s here: fewer of its samples in --quick.
+    const dcReps = ctx.quick ? 3 : spawnReps;
     const pat = new Map<string, number[]>();
     let dc: DcConn | undefined;
     let dcErr = "";
@@ -253,7 +255,7 @@ async function run(ctx: BenchContext, env: Parameters<ServerSuite["run"]>[1]): P
     };
     try {
       await dcTry("first", async (d) => void (await dcSpawnCycle(d, -1))); // warm-up
-      for (let r = 0; r < spawnReps; r++)
+      for (let r = 0; r < dcReps; r++)
         await dcTry("first", async (d) => {
           const x = await dcSpawnCycle(d, r);
           push(dcm, "spawn", x.spawn);
@@ -262,12 +264,12 @@ async function run(ctx: BenchContext, env: Parameters<ServerSuite["run"]>[1]): P
         });
       for (let r = 0; r < patReps; r++) {
         for (const c of shuffle(conns)) push(pat, c.label, await patternCycle(c));
-        await dcTry("pattern", async (d) => push(dcm, "pattern", await dcPatternCycle(d)));
+        if (r < dcReps) await dcTry("pattern", async (d) => push(dcm, "pattern", await dcPatternCycle(d)));
       }
       await dcTry("echo", async (d) => {
         const pid = await dcOpenShell(d);
         try {
-          for (let i = 0; i < (ctx.quick ? 20 : 100); i++) push(dcm, "echo", await dcEchoCycle(d, pid, i));
+          for (let i = 0; i < (ctx.quick ? 5 : 100); i++) push(dcm, "echo", await dcEchoCycle(d, pid, i));
         } finally {
           await call(d.client, "force_terminate", { pid }).catch(() => {});
         }
