@@ -5,7 +5,7 @@ import { errorMessage } from "../../core/errors.ts";
 import type { GatewayCore } from "./core.ts";
 import { codeExecutionGuide, GUIDE_URI, instructions } from "./guidance.ts";
 import { installPromptProxy } from "./proxy-prompts.ts";
-import { installResourceProxy, type OwnResource } from "./proxy-resources.ts";
+import { installResourceProxy } from "./proxy-resources.ts";
 import { metaToolName } from "./tool-names.ts";
 import type { Extra, Reply } from "./tools/define.ts";
 import { META_TOOLS } from "./tools/index.ts";
@@ -85,30 +85,30 @@ export function createGatewayServer(core: GatewayCore): McpServer {
         core.toolNames,
         names,
       ),
-      capabilities: { tools: {}, resources: { listChanged: true }, prompts: { listChanged: true } },
+      capabilities: { tools: {} },
     },
   );
-  // L3, our own resource, served with those of the started downstreams (proxy-resources.ts).
-  const own: OwnResource[] =
-    core.guidanceLayers.methodology_resource && core.policy.resourceAllowed(GUIDE_URI)
-      ? [
-          {
-            resource: {
-              name: "code-execution-guide",
-              uri: GUIDE_URI,
-              title: "Code Execution Guide",
-              description:
-                "How to use the gateway: search -> describe -> invoke, and one program for many calls",
-              mimeType: "text/markdown",
-            },
-            read: () => [
-              { uri: GUIDE_URI, mimeType: "text/markdown", text: codeExecutionGuide(core.toolNames, names) },
-            ],
-          },
-        ]
-      : [];
-  installResourceProxy(server.server, core, own);
+  // Downstream resources and prompts (proxy-*.ts); they declare both capabilities. Installed first, so
+  // that what the gateway registers itself below is served as its own layer, ahead of the downstream ones.
+  installResourceProxy(server.server, core);
   installPromptProxy(server.server, core);
+  // L3: with guidance off (or the resource denied by policy) the guide is simply not listed.
+  if (core.guidanceLayers.methodology_resource && core.policy.resourceAllowed(GUIDE_URI)) {
+    server.registerResource(
+      "code-execution-guide",
+      GUIDE_URI,
+      {
+        title: "Code Execution Guide",
+        description: "How to use the gateway: search -> describe -> invoke, and one program for many calls",
+        mimeType: "text/markdown",
+      },
+      (uri) => ({
+        contents: [
+          { uri: uri.href, mimeType: "text/markdown", text: codeExecutionGuide(core.toolNames, names) },
+        ],
+      }),
+    );
+  }
   const listed = listedTools(core);
   for (const tool of META_TOOLS) {
     if (!core.policy.gatewayToolAllowed(tool.verb)) continue;

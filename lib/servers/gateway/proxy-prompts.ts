@@ -15,6 +15,7 @@ import {
   failedMeta,
   forwardListChanged,
   type Gathered,
+  ownLayer,
   paginate,
   RpcError,
   requestOptions,
@@ -185,7 +186,11 @@ class PromptProxy {
 
 const perCore = new WeakMap<GatewayCore, PromptProxy>();
 
-/** Serves prompts/list and prompts/get on one session from every started downstream, paged. */
+/**
+ * Serves prompts/list and prompts/get on one session: prompts the gateway registers itself (through
+ * McpServer, see OwnLayer) first under their own names, then those of every started downstream, paged.
+ * Call before registering any prompt on the McpServer.
+ */
 export function installPromptProxy(server: Server, core: GatewayCore): void {
   let proxy = perCore.get(core);
   if (!proxy) {
@@ -193,14 +198,22 @@ export function installPromptProxy(server: Server, core: GatewayCore): void {
     perCore.set(core, proxy);
   }
   const p = proxy;
-  server.setRequestHandler(ListPromptsRequestSchema, async (req, extra) => {
-    const cursor = req.params?.cursor;
+  // Declared here, not in McpServer's options: McpServer would install its own handlers for them there.
+  server.registerCapabilities({ prompts: { listChanged: true } });
+  const layer = ownLayer(server);
+  const own = async (extra: unknown) =>
+    (await layer.call<{ prompts: Prompt[] }>("prompts/list", {}, extra))?.prompts ?? [];
+  layer.claim(ListPromptsRequestSchema, "prompts/list", async (req, extra) => {
+    const cursor: string | undefined = req.params?.cursor;
+    const mine = await own(extra);
     const snap = cursor !== undefined && p.last ? p.last : await p.prompts(true, extra.signal);
-    const { page, nextCursor } = paginate(snap.listed, cursor, "prompts");
+    const { page, nextCursor } = paginate([...mine, ...snap.listed], cursor, "prompts");
     return { prompts: page, ...(nextCursor ? { nextCursor } : {}), ...failedMeta(snap.failed) };
   });
-  server.setRequestHandler(GetPromptRequestSchema, (req, extra) =>
-    p.get(req.params.name, req.params.arguments, extra.signal),
-  );
+  layer.claim(GetPromptRequestSchema, "prompts/get", async (req, extra) => {
+    const { name, arguments: args } = req.params as { name: string; arguments?: Record<string, string> };
+    if ((await own(extra)).some((o) => o.name === name)) return layer.call("prompts/get", req.params, extra);
+    return p.get(name, args, extra.signal);
+  });
   forwardListChanged(server, p.lists, "prompts");
 }

@@ -18,6 +18,7 @@ import {
   failedMeta,
   forwardListChanged,
   type Gathered,
+  ownLayer,
   paginate,
   RESOURCE_NOT_FOUND,
   RpcError,
@@ -49,12 +50,6 @@ export function parseNamespaced(uri: string): Route | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** A resource the gateway serves itself (the L3 guide); its URI is reserved against downstream copies. */
-export interface OwnResource {
-  resource: Resource;
-  read(): ReadResourceResult["contents"];
 }
 
 interface Route {
@@ -103,8 +98,13 @@ const withServer = (meta: Record<string, unknown> | undefined, server: string, o
   ...(original !== undefined ? { "mcpkit/uri": original } : {}),
 });
 
+/** What the gateway itself serves on one session (the inner McpServer layer). */
+export interface OwnResources {
+  resources: Resource[];
+  templates: ResourceTemplate[];
+}
+
 class ResourceProxy {
-  own: OwnResource[] = [];
   last?: ResourceSnapshot;
   lastTemplates?: TemplateSnapshot;
 
@@ -113,7 +113,8 @@ class ResourceProxy {
     readonly lists: DownstreamLists,
   ) {}
 
-  async resources(fresh: boolean, signal?: AbortSignal): Promise<ResourceSnapshot> {
+  /** Downstream resources; `reserved` are the gateway's own URIs, which downstream copies never shadow. */
+  async resources(fresh: boolean, reserved: string[], signal?: AbortSignal): Promise<ResourceSnapshot> {
     const g = await this.lists.gather<Resource>("resources", fresh, signal);
     const denied = new Set<string>();
     const perServer = g.perServer.map(({ server, items }) => {
@@ -127,12 +128,8 @@ class ResourceProxy {
       });
       return { server, items: kept };
     });
-    const by = owners(
-      perServer,
-      (r) => r.uri,
-      this.own.map((o) => o.resource.uri),
-    );
-    const listed: Resource[] = this.own.map((o) => o.resource);
+    const by = owners(perServer, (r) => r.uri, reserved);
+    const listed: Resource[] = [];
     const routes = new Map<string, Route>();
     const shared = new Map<string, string[]>();
     for (const { server, items } of perServer) {
@@ -154,7 +151,7 @@ class ResourceProxy {
     return this.last;
   }
 
-  async templates(fresh: boolean, signal?: AbortSignal): Promise<TemplateSnapshot> {
+  async templates(fresh: boolean, reserved: string[], signal?: AbortSignal): Promise<TemplateSnapshot> {
     const g = await this.lists.gather<ResourceTemplate>("templates", fresh, signal);
     const perServer = g.perServer.map(({ server, items }) => ({
       server,
@@ -164,7 +161,7 @@ class ResourceProxy {
           this.core.policy.downstreamResourceAllowed(server, t.uriTemplate),
       ),
     }));
-    const by = owners(perServer, (t) => t.uriTemplate, []);
+    const by = owners(perServer, (t) => t.uriTemplate, reserved);
     const listed: ResourceTemplate[] = [];
     const matchers: TemplateSnapshot["matchers"] = [];
     for (const { server, items } of perServer) {
@@ -188,7 +185,7 @@ class ResourceProxy {
   }
 
   /** Which server (and which of its URIs) a client's URI means. */
-  private async route(uri: string, signal?: AbortSignal): Promise<Route> {
+  private async route(uri: string, own: OwnResources, signal?: AbortSignal): Promise<Route> {
     const ns = parseNamespaced(uri);
     if (ns) {
       if (!this.core.policy.serverAllowed(ns.server)) {
@@ -206,7 +203,11 @@ class ResourceProxy {
     let snap = this.last;
     let route = snap?.routes.get(uri);
     if (!route) {
-      snap = await this.resources(false, signal);
+      snap = await this.resources(
+        false,
+        own.resources.map((r) => r.uri),
+        signal,
+      );
       route = snap.routes.get(uri);
     }
     if (route) return route;
@@ -218,7 +219,13 @@ class ResourceProxy {
         { uri },
       );
     }
-    const templates = this.lastTemplates ?? (await this.templates(false, signal));
+    const templates =
+      this.lastTemplates ??
+      (await this.templates(
+        false,
+        own.templates.map((t) => t.uriTemplate),
+        signal,
+      ));
     const hits = [...new Set(templates.matchers.filter((m) => m.matcher.match(uri)).map((m) => m.server))];
     if (hits.length === 1) return { server: hits[0]!, uri };
     if (hits.length > 1) {
@@ -236,15 +243,13 @@ class ResourceProxy {
     const started = this.lists.visible().map((e) => e.name);
     throw new RpcError(
       RESOURCE_NOT_FOUND,
-      `unknown resource '${uri}'. Resources: ${some(snap!.listed.map((r) => r.uri))}; templates: ${some(templates.listed.map((t) => t.uriTemplate))}; started servers: ${some(started)}`,
+      `unknown resource '${uri}'. Resources: ${some([...own.resources, ...snap!.listed].map((r) => r.uri))}; templates: ${some([...own.templates, ...templates.listed].map((t) => t.uriTemplate))}; started servers: ${some(started)}`,
       { uri },
     );
   }
 
-  async read(uri: string, signal?: AbortSignal): Promise<ReadResourceResult> {
-    const mine = this.own.find((o) => o.resource.uri === uri);
-    if (mine) return { contents: mine.read() };
-    const route = await this.route(uri, signal);
+  async read(uri: string, own: OwnResources, signal?: AbortSignal): Promise<ReadResourceResult> {
+    const route = await this.route(uri, own, signal);
     if (!this.core.policy.downstreamResourceAllowed(route.server, route.uri)) {
       throw new RpcError(
         RESOURCE_NOT_FOUND,
@@ -289,31 +294,69 @@ class ResourceProxy {
 
 const perCore = new WeakMap<GatewayCore, ResourceProxy>();
 
+const matches = (template: string, uri: string) => {
+  try {
+    return new UriTemplate(template).match(uri) !== null;
+  } catch {
+    return false;
+  }
+};
+
 /**
  * Serves resources/list, resources/templates/list and resources/read on one session: the gateway's own
- * resources first, then those of every started downstream, paged by PAGE_SIZE.
+ * resources first (registered through McpServer, see OwnLayer), then those of every started downstream,
+ * paged by PAGE_SIZE. Call before registering any resource on the McpServer.
  */
-export function installResourceProxy(server: Server, core: GatewayCore, own: OwnResource[]): void {
+export function installResourceProxy(server: Server, core: GatewayCore): void {
   let proxy = perCore.get(core);
   if (!proxy) {
     proxy = new ResourceProxy(core, downstreamLists(core));
     perCore.set(core, proxy);
   }
   const p = proxy;
-  p.own = own;
-  server.setRequestHandler(ListResourcesRequestSchema, async (req, extra) => {
-    const cursor = req.params?.cursor;
-    const snap = cursor !== undefined && p.last ? p.last : await p.resources(true, extra.signal);
-    const { page, nextCursor } = paginate(snap.listed, cursor, "resources");
+  // Declared here, not in McpServer's options: McpServer would install its own handlers for them there.
+  server.registerCapabilities({ resources: { listChanged: true } });
+  const layer = ownLayer(server);
+  const own = async (extra: unknown): Promise<OwnResources> => ({
+    resources: (await layer.call<{ resources: Resource[] }>("resources/list", {}, extra))?.resources ?? [],
+    templates:
+      (await layer.call<{ resourceTemplates: ResourceTemplate[] }>("resources/templates/list", {}, extra))
+        ?.resourceTemplates ?? [],
+  });
+  layer.claim(ListResourcesRequestSchema, "resources/list", async (req, extra) => {
+    const cursor: string | undefined = req.params?.cursor;
+    const mine = (await own(extra)).resources;
+    const snap =
+      cursor !== undefined && p.last
+        ? p.last
+        : await p.resources(
+            true,
+            mine.map((r) => r.uri),
+            extra.signal,
+          );
+    const { page, nextCursor } = paginate([...mine, ...snap.listed], cursor, "resources");
     return { resources: page, ...(nextCursor ? { nextCursor } : {}), ...failedMeta(snap.failed) };
   });
-  server.setRequestHandler(ListResourceTemplatesRequestSchema, async (req, extra) => {
-    const cursor = req.params?.cursor;
+  layer.claim(ListResourceTemplatesRequestSchema, "resources/templates/list", async (req, extra) => {
+    const cursor: string | undefined = req.params?.cursor;
+    const mine = (await own(extra)).templates;
     const snap =
-      cursor !== undefined && p.lastTemplates ? p.lastTemplates : await p.templates(true, extra.signal);
-    const { page, nextCursor } = paginate(snap.listed, cursor, "templates");
+      cursor !== undefined && p.lastTemplates
+        ? p.lastTemplates
+        : await p.templates(
+            true,
+            mine.map((t) => t.uriTemplate),
+            extra.signal,
+          );
+    const { page, nextCursor } = paginate([...mine, ...snap.listed], cursor, "templates");
     return { resourceTemplates: page, ...(nextCursor ? { nextCursor } : {}), ...failedMeta(snap.failed) };
   });
-  server.setRequestHandler(ReadResourceRequestSchema, (req, extra) => p.read(req.params.uri, extra.signal));
+  layer.claim(ReadResourceRequestSchema, "resources/read", async (req, extra) => {
+    const uri: string = req.params.uri;
+    const mine = await own(extra);
+    if (mine.resources.some((r) => r.uri === uri) || mine.templates.some((t) => matches(t.uriTemplate, uri)))
+      return layer.call("resources/read", { uri }, extra);
+    return p.read(uri, mine, extra.signal);
+  });
   forwardListChanged(server, p.lists, "resources");
 }

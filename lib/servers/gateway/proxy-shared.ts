@@ -379,3 +379,61 @@ export class ByteBudget {
     return `[${what} omitted: ${blobBytes(b64)} bytes exceeds the output cap (policy limits.max_output_bytes)]`;
   }
 }
+
+// ---- the gateway's own layer -----------------------------------------------------------------------
+
+type Handler = (request: any, extra: any) => unknown;
+
+/**
+ * Resources and prompts the gateway serves itself are registered through McpServer (the L3 guide, and
+ * the conformance fixtures of --conformance-fixtures), which installs its own handlers for the very
+ * methods the proxy answers. The proxy claims those methods first; McpServer's handlers, set later,
+ * become an inner layer that the proxy lists first and routes its own names and URIs to.
+ */
+export class OwnLayer {
+  private readonly inner = new Map<string, Handler>();
+  private readonly claimed = new Map<unknown, string>();
+  private readonly methods = new Set<string>();
+  private readonly set: Server["setRequestHandler"];
+
+  constructor(server: Server) {
+    this.set = server.setRequestHandler.bind(server);
+    const assert = server.assertCanSetRequestHandler.bind(server);
+    server.assertCanSetRequestHandler = (method: string) => {
+      if (!this.methods.has(method)) assert(method);
+    };
+    server.setRequestHandler = ((schema: unknown, handler: Handler) => {
+      const method = this.claimed.get(schema);
+      if (method) this.inner.set(method, handler);
+      else (this.set as (s: unknown, h: Handler) => void)(schema, handler);
+    }) as Server["setRequestHandler"];
+  }
+
+  /** Installs the proxy's handler for a method; a later McpServer handler for it becomes the inner layer. */
+  claim(schema: unknown, method: string, handler: Handler): void {
+    (this.set as (s: unknown, h: Handler) => void)(schema, handler);
+    this.claimed.set(schema, method);
+    this.methods.add(method);
+  }
+
+  /** Calls the inner handler for a method, or returns undefined when the gateway registered nothing there. */
+  async call<T>(method: string, params: Record<string, unknown>, extra: unknown): Promise<T | undefined> {
+    const handler = this.inner.get(method);
+    if (!handler) return undefined;
+    return (await handler({ method, params }, extra)) as T;
+  }
+
+  has(method: string): boolean {
+    return this.inner.has(method);
+  }
+}
+
+const layers = new WeakMap<Server, OwnLayer>();
+export function ownLayer(server: Server): OwnLayer {
+  let layer = layers.get(server);
+  if (!layer) {
+    layer = new OwnLayer(server);
+    layers.set(server, layer);
+  }
+  return layer;
+}
