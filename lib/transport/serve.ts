@@ -17,6 +17,7 @@ const SHUTDOWN_GRACE_MS = 5000;
 export async function serve(app: ServerApp, opts: ServeOptions, log: Logger): Promise<never> {
   let closeTransport: () => Promise<void>;
   let ended: Promise<void>;
+  let url: string | undefined;
 
   if (opts.transport === "stdio") {
     const running = await serveStdio(app);
@@ -30,9 +31,7 @@ export async function serve(app: ServerApp, opts: ServeOptions, log: Logger): Pr
       await app.close();
       throw err;
     });
-    // Always announced (tests and scripts read it to find a --port 0 listener).
-    process.stderr.write(`mcpkit: listening on ${running.url}\n`);
-    app.listening?.(running.url);
+    url = running.url;
     closeTransport = running.close;
     ended = new Promise(() => {});
   }
@@ -50,6 +49,12 @@ export async function serve(app: ServerApp, opts: ServeOptions, log: Logger): Pr
   process.once("SIGINT", () => void shutdown(130, "SIGINT"));
   process.once("SIGTERM", () => void shutdown(0, "SIGTERM"));
   process.once("SIGHUP", () => void shutdown(129, "SIGHUP"));
+  if (url) {
+    // Always announced (tests and scripts read it to find a --port 0 listener), and only once the signal
+    // handlers are in place: a SIGTERM sent on reading it must shut down cleanly, not kill the process.
+    process.stderr.write(`mcpkit: listening on ${url}\n`);
+    app.listening?.(url);
+  }
   await ended;
   await shutdown(0, "stdin closed");
   return new Promise<never>(() => {});

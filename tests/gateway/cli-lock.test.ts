@@ -55,7 +55,7 @@ describe("gateway lock and instance files", () => {
           { env: s.env(), cwd: s.dir },
         );
         expect(existsSync(join(other, "gateway.lock"))).toBe(true);
-        await third.stop();
+        expect(await third.stop()).toBe(0);
         expect(existsSync(join(other, "gateway.lock"))).toBe(false);
 
         const status = JSON.parse(mcpkit(["gateway", "status", "--json"], s.env(), s.dir).stdout);
