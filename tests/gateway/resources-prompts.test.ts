@@ -57,6 +57,7 @@ for (const transport of ["stdio", "http"] as const) {
           everything: { command: "node", args: [EVERYTHING, "stdio"] },
           second: { command: "node", args: [FIXTURE], env: { FIXTURE_MANY: "150" } },
           lazy: { command: "node", args: [FIXTURE] },
+          sleepy: { command: "node", args: [FIXTURE] },
           blocked: { command: "node", args: [FIXTURE] },
         },
       });
@@ -270,6 +271,21 @@ for (const transport of ["stdio", "http"] as const) {
         expect(uris).toContain(ns("second", "fixture://leak"));
         expect(uris).not.toContain("fixture://leak");
         expect(textOf(await gw.client.readResource({ uri: ns("lazy", "fixture://item/1") }))).toBe("item 1");
+      },
+      TIMEOUT,
+    );
+
+    it(
+      "a prompts/get naming a configured server that is not started starts it",
+      async () => {
+        const listed = (await gw.client.listPrompts()).prompts.map((p) => p.name);
+        expect(listed.some((n) => n.startsWith("sleepy__"))).toBe(false);
+        const hello = await gw.client.getPrompt({ name: "sleepy__greet", arguments: { who: "Bo" } });
+        expect((hello.messages[0]!.content as { text: string }).text).toContain("Hello Bo");
+        const health = await call(gw.client, "health");
+        expect(health.data.servers.find((r: { name: string }) => r.name === "sleepy").state).not.toBe(
+          "configured",
+        );
       },
       TIMEOUT,
     );
