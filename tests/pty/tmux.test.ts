@@ -1,3 +1,6 @@
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterAll, describe, expect, it } from "vitest";
 import type { StdioSession } from "../helpers/mcpkit.ts";
 import { fails, ok, startPty, tempDir } from "./helpers.ts";
@@ -8,10 +11,38 @@ afterAll(async () => {
   await Promise.all(servers.map((s) => s.close()));
 });
 
-async function server(stateDir: string) {
-  const s = await startPty({ PTY_MCP_STATE_DIR: stateDir });
+async function server(stateDir: string, env: Record<string, string> = {}) {
+  const s = await startPty({ PTY_MCP_STATE_DIR: stateDir, ...env });
   servers.push(s);
   return s.client;
+}
+
+/** Runs tmux against the server's private socket, as something outside mcpkit would. */
+function tmuxAt(stateDir: string, ...args: string[]): string {
+  return execFileSync("tmux", ["-S", join(stateDir, "tmux.sock"), ...args], { encoding: "utf8" });
+}
+
+/** The pane (by id) whose process is `pid`, found from outside mcpkit. */
+function paneOf(stateDir: string, pid: number): string {
+  const row = tmuxAt(stateDir, "list-panes", "-a", "-F", "#{pane_id} #{pane_pid}")
+    .split("\n")
+    .find((l) => l.endsWith(` ${pid}`));
+  if (!row) throw new Error(`no pane for pid ${pid}`);
+  return row.split(" ")[0]!;
+}
+
+async function runToExit(c: Client, code: number) {
+  const s = await ok(c, "pty_spawn", { command: `printf run-${code}; exit ${code}`, ...O, backend: "tmux" });
+  const w = await ok(c, "pty_wait", { session_id: s.session_id, ...O, timeout_ms: 20_000 });
+  const out = await ok(c, "pty_read_at", { session_id: s.session_id, ...O, offset: 0 });
+  await ok(c, "pty_close", { session_id: s.session_id, ...O });
+  return {
+    running: w.running,
+    exit_code: w.exit_code,
+    signal: w.signal,
+    exit_reason: w.exit_reason,
+    out: out.text,
+  };
 }
 
 describe("tmux backend", () => {
@@ -111,5 +142,49 @@ describe("tmux backend", () => {
     await ok(c2, "pty_close", { session_id: a.session_id, ...O });
     await ok(c2, "pty_close", { session_id: rb.session_id, ...O });
     expect(await fails(c2, "pty_recover", { name: "nope", ...O })).toMatch(/no persisted/);
+  }, 60_000);
+
+  // tmux can close a pane's terminal and miss the child's SIGCHLD (libutempter swaps the handler during
+  // pane teardown), leaving pane_dead=1 with no pane_dead_status; that used to come out as exit_code null.
+  // Sequential on purpose: with one pane at a time no other child's exit makes tmux reap the lost one.
+  it("reports the real exit code of every pane, 25 exits in a row (lost-SIGCHLD regression)", async () => {
+    const c = await server(tempDir("pty-tmux-"));
+    const results = [];
+    for (let i = 1; i <= 25; i++) results.push(await runToExit(c, i));
+    expect(results).toEqual(
+      Array.from({ length: 25 }, (_, i) => ({
+        running: false,
+        exit_code: i + 1,
+        signal: null,
+        exit_reason: "exited",
+        out: `run-${i + 1}`,
+      })),
+    );
+  }, 120_000);
+
+  it("a pane killed or a tmux server gone outside mcpkit ends the session with the status honestly unknown", async () => {
+    const dir = tempDir("pty-tmux-");
+    const c = await server(dir);
+    // b keeps the tmux server up while a's pane is killed (a server left with no session exits).
+    const b = await ok(c, "pty_spawn", { command: "sleep 60", ...O, backend: "tmux" });
+    const a = await ok(c, "pty_spawn", {
+      command: "printf up; sleep 60",
+      ...O,
+      backend: "tmux",
+      wait_ms: 2000,
+    });
+    expect(a.output).toContain("up");
+    tmuxAt(dir, "kill-pane", "-t", paneOf(dir, a.pid));
+    const wa = await ok(c, "pty_wait", { session_id: a.session_id, ...O, timeout_ms: 20_000 });
+    expect(wa).toMatchObject({ running: false, exit_code: null, signal: null, exit_reason: "pane_vanished" });
+    expect((await ok(c, "pty_read_at", { session_id: a.session_id, ...O, offset: 0 })).text).toBe("up");
+    expect((await ok(c, "pty_status", { session_id: b.session_id, ...O })).running).toBe(true);
+
+    tmuxAt(dir, "kill-server");
+    const wb = await ok(c, "pty_wait", { session_id: b.session_id, ...O, timeout_ms: 20_000 });
+    expect(wb).toMatchObject({ running: false, exit_code: null, signal: null, exit_reason: "tmux_exited" });
+
+    // The backend starts a fresh tmux server for the next session.
+    expect(await runToExit(c, 7)).toMatchObject({ exit_code: 7, exit_reason: "exited", out: "run-7" });
   }, 60_000);
 });

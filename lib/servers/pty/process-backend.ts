@@ -1,9 +1,14 @@
 import { constants } from "node:os";
+import type { ExitReason } from "./session-types.ts";
 
-/** How a child ended: exactly one of exitCode / signal is non-null once it has ended. */
+/**
+ * How a child ended: exactly one of exitCode / signal is non-null once it has ended, unless `reason`
+ * says the status could not be known (a tmux pane that vanished), in which case both are null.
+ */
 export interface ExitInfo {
   exitCode: number | null;
   signal: string | null;
+  reason?: ExitReason;
 }
 
 export type StreamName = "pty" | "stdout" | "stderr";

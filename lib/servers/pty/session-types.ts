@@ -3,7 +3,17 @@ import type { Backend, TtyMode } from "./config.ts";
 export const SCOPES = ["read-only", "read-write", "control", "admin"] as const;
 export type Scope = (typeof SCOPES)[number];
 
-export type ExitReason = "exited" | "signaled" | "timeout" | "killed" | "closed" | "idle";
+export type ExitReason =
+  | "exited"
+  | "signaled"
+  | "timeout"
+  | "killed"
+  | "closed"
+  | "idle"
+  /** tmux backend: the pane disappeared (killed outside mcpkit); its exit status is unknown. */
+  | "pane_vanished"
+  /** tmux backend: the private tmux server went away with the pane; its exit status is unknown. */
+  | "tmux_exited";
 
 /** Lease audit record: who moved a lease last, and why. */
 export interface LeaseAudit {

@@ -146,7 +146,7 @@ export class PtySession {
 
   onChildExit(info: ExitInfo): void {
     if (this.exit) return;
-    const reason: ExitReason = this.pendingReason ?? "exited";
+    const reason: ExitReason = this.pendingReason ?? info.reason ?? "exited";
     this.exit = { exitCode: info.exitCode, signal: info.signal, reason, endedAt: Date.now() };
     for (const t of this.timers) clearTimeout(t);
     this.timers = [];

@@ -5,6 +5,7 @@ import {
   type FSWatcher,
   mkdirSync,
   openSync,
+  readFileSync,
   readSync,
   rmSync,
   statSync,
@@ -13,7 +14,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import type { ChildHandle, ExitInfo, ProcessHandlers, SpawnRequest } from "./process-backend.ts";
-import { killGroup } from "./process-backend.ts";
+import { killGroup, pidAlive, signalName } from "./process-backend.ts";
 import type { PtySession } from "./session.ts";
 import type { TmuxClient } from "./tmux-client.ts";
 import { type PersistedPane, TmuxState } from "./tmux-state.ts";
@@ -22,6 +23,65 @@ import { type PersistedPane, TmuxState } from "./tmux-state.ts";
 const GATE = 'while [ ! -e "$1" ]; do sleep 0.02; done; rm -f "$1"; shift; exec "$@"';
 const DEAD_POLL_MS = 150;
 const DRAIN_QUIET_MS = 100;
+/** Consecutive polls without the pane (or without the server) before it counts as gone. */
+const MISSES_BEFORE_GONE = 2;
+/** Polls a dead pane may wait for its status before a process that is provably gone is given up on. */
+const STATUS_WAIT_POLLS = 40;
+/** Tries at creating a pane when tmux is between servers (see openPane). */
+const SPAWN_ATTEMPTS = 5;
+/** `#{pid}` is the tmux server's pid (the pane process's parent). */
+const PANE_FORMAT = "#{pane_id} #{pane_pid} #{pane_dead} #{pane_dead_status} #{pane_dead_signal} #{pid}";
+
+interface PaneRow {
+  pid: number;
+  dead: boolean;
+  status: string;
+  signal: string;
+  serverPid: number;
+}
+
+function parsePaneRows(out: string): Map<string, PaneRow> {
+  const rows = new Map<string, PaneRow>();
+  for (const line of out.split("\n")) {
+    const [id, pid, dead, status = "", signal = "", serverPid] = line.split(" ");
+    if (!id?.startsWith("%")) continue;
+    rows.set(id, { pid: Number(pid), dead: dead === "1", status, signal, serverPid: Number(serverPid) || 0 });
+  }
+  return rows;
+}
+
+/** The exit tmux recorded for a dead pane, or null while tmux has not reaped it yet. */
+function exitFromRow(row: PaneRow): ExitInfo | null {
+  if (/^\d+$/.test(row.signal)) return { exitCode: null, signal: signalFromNumber(Number(row.signal)) };
+  if (/^\d+$/.test(row.status)) return { exitCode: Number(row.status), signal: null };
+  return null;
+}
+
+/**
+ * The exit status of an unreaped child of the tmux server, straight from the kernel (Linux
+ * /proc/<pid>/stat: state Z, parent = the server, field 52 = the wait status); null otherwise.
+ */
+function zombieExit(pid: number, serverPid: number): ExitInfo | null {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  } catch {
+    return null;
+  }
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  if (f[0] !== "Z" || Number(f[1]) !== serverPid || f.length < 50) return null;
+  const status = Number(f[49]);
+  if (!Number.isInteger(status)) return null;
+  const sig = status & 0x7f;
+  return sig
+    ? { exitCode: null, signal: signalFromNumber(sig) }
+    : { exitCode: (status >> 8) & 0xff, signal: null };
+}
+
+/** True when a tmux client error means there is no server behind our socket any more. */
+function serverGone(message: string): boolean {
+  return /no server running|error connecting|server exited|lost server/i.test(message);
+}
 
 function safeName(s: string): string {
   return s.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 40);
@@ -87,11 +147,16 @@ class LogTail {
 interface LivePane {
   session: PtySession;
   paneId: string;
+  /** The pane's process (tmux's direct child); with paneId it identifies the pane across tmux servers. */
+  pid: number;
   tmuxSession: string;
   tail: LogTail;
   handlers: ProcessHandlers;
   exited: boolean;
+  /** Polls that saw the pane dead but without an exit status yet. */
   statusWaits?: number;
+  /** Consecutive polls that did not find the pane. */
+  misses?: number;
 }
 
 /**
@@ -101,6 +166,8 @@ interface LivePane {
 export class TmuxBackend {
   private readonly panes = new Map<string, LivePane>();
   private poller: NodeJS.Timeout | null = null;
+  private polling = false;
+  private serverMisses = 0;
   readonly state: TmuxState;
   private readonly paneDir: string;
 
@@ -128,46 +195,100 @@ export class TmuxBackend {
       .filter(([k]) => !k.startsWith("TMUX"))
       .map(([k, v]) => `${k}=${v}`);
     const argv = ["env", "-i", ...envArgs, "sh", "-c", GATE, "gate", gate, ...req.argv];
-    const exists = meta.tmuxWorkspace
-      ? (await this.tmux.tryRun(["has-session", "-t", `=${name}`])) !== undefined
-      : false;
-    const fmt = ["-P", "-F", "#{pane_id} #{pane_pid}"];
-    const out = exists
-      ? await this.tmux.run(["split-window", "-d", "-t", `=${name}:`, "-c", req.cwd, ...fmt, "--", ...argv])
-      : await this.tmux.run([
-          "new-session",
-          "-d",
-          "-s",
-          name,
-          "-x",
-          String(req.cols),
-          "-y",
-          String(req.rows),
-          "-c",
-          req.cwd,
-          ...fmt,
-          "--",
-          ...argv,
-        ]);
-    const [paneId, pidText] = out.trim().split(" ");
-    const pid = Number(pidText);
-    if (!exists) await this.tmux.run(["set-option", "-w", "-t", `=${name}:`, "remain-on-exit", "on"]);
-    else await this.tmux.tryRun(["select-layout", "-t", `=${name}:`, "tiled"]);
-    await this.tmux.run(["pipe-pane", "-t", paneId!, `cat >> '${log.replaceAll("'", "'\\''")}'`]);
+    let paneId: string;
+    let pid: number;
+    try {
+      [paneId, pid] = await this.openPane(name, meta.tmuxWorkspace !== null, req, argv);
+      try {
+        await this.tmux.run(["pipe-pane", "-t", paneId, `cat >> '${log.replaceAll("'", "'\\''")}'`]);
+      } catch (e) {
+        // The command is still held at the gate: nothing of it ran; do not leave the pane behind.
+        await this.tmux.tryRun(["kill-pane", "-t", paneId]);
+        throw e;
+      }
+    } catch (e) {
+      rmSync(log, { force: true });
+      throw e;
+    }
     writeFileSync(gate, "");
-    const pane = this.track(session, paneId!, name, handlers);
-    if (this.persist && meta.name && meta.owner) this.save(session, paneId!, name);
+    const pane = this.track(session, paneId, name, pid, handlers);
+    if (this.persist && meta.name && meta.owner) this.save(session, paneId, name);
     return this.handle(pane, pid);
+  }
+
+  /**
+   * Creates the pane: a split of the workspace's tmux session when it exists, else a new tmux session
+   * (remain-on-exit on, so the exit status survives). tmux exits when its last session goes, so a spawn
+   * right after a close can reach a server that is shutting down ("server exited unexpectedly"), and a
+   * workspace session can vanish between has-session and split-window: both are retried.
+   */
+  private async openPane(
+    name: string,
+    shared: boolean,
+    req: SpawnRequest,
+    argv: string[],
+  ): Promise<[paneId: string, pid: number]> {
+    const fmt = ["-P", "-F", "#{pane_id} #{pane_pid}"];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const exists = shared && (await this.tmux.tryRun(["has-session", "-t", `=${name}`])) !== undefined;
+        const out = exists
+          ? await this.tmux.run([
+              "split-window",
+              "-d",
+              "-t",
+              `=${name}:`,
+              "-c",
+              req.cwd,
+              ...fmt,
+              "--",
+              ...argv,
+            ])
+          : await this.tmux.run([
+              "new-session",
+              "-d",
+              "-s",
+              name,
+              "-x",
+              String(req.cols),
+              "-y",
+              String(req.rows),
+              "-c",
+              req.cwd,
+              ...fmt,
+              "--",
+              ...argv,
+            ]);
+        const [paneId, pidText] = out.trim().split(" ");
+        if (!paneId?.startsWith("%")) throw new Error(`tmux: unexpected pane line '${out.trim()}'`);
+        if (exists) await this.tmux.tryRun(["select-layout", "-t", `=${name}:`, "tiled"]);
+        else {
+          try {
+            await this.tmux.run(["set-option", "-w", "-t", `=${name}:`, "remain-on-exit", "on"]);
+          } catch (e) {
+            await this.tmux.tryRun(["kill-pane", "-t", paneId]);
+            throw e;
+          }
+        }
+        return [paneId, Number(pidText)];
+      } catch (e) {
+        const msg = (e as Error).message;
+        const retry = serverGone(msg) || /can't find (session|window)|duplicate session/i.test(msg);
+        if (!retry || attempt >= SPAWN_ATTEMPTS) throw e;
+        await new Promise((r) => setTimeout(r, 50 * attempt));
+      }
+    }
   }
 
   private track(
     session: PtySession,
     paneId: string,
     tmuxSession: string,
+    pid: number,
     handlers: ProcessHandlers,
   ): LivePane {
     const tail = new LogTail(this.logPath(session.id), (chunk) => handlers.onData(chunk, "pty"));
-    const pane: LivePane = { session, paneId, tmuxSession, tail, handlers, exited: false };
+    const pane: LivePane = { session, paneId, pid, tmuxSession, tail, handlers, exited: false };
     this.panes.set(session.id, pane);
     this.ensurePoller();
     return pane;
@@ -215,48 +336,77 @@ export class TmuxBackend {
     this.poller.unref?.();
   }
 
+  /**
+   * One look at every live pane. Not re-entrant: a slow tmux call must not let two polls judge the same
+   * pane from different snapshots.
+   */
   private async pollDead(): Promise<void> {
-    const live = [...this.panes.values()].filter((p) => !p.exited);
-    if (live.length === 0) {
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      await this.pollOnce();
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  private async pollOnce(): Promise<void> {
+    const live = () => [...this.panes.values()].filter((p) => !p.exited);
+    if (live().length === 0) {
       if (this.poller) clearInterval(this.poller);
       this.poller = null;
       return;
     }
-    const out = await this.tmux.tryRun([
-      "list-panes",
-      "-a",
-      "-F",
-      "#{pane_id} #{pane_dead} #{pane_dead_status} #{pane_dead_signal}",
-    ]);
-    const rows = new Map(
-      (out ?? "")
-        .trim()
-        .split("\n")
-        .map((l) => {
-          const [id, dead, status, signal] = l.split(" ");
-          return [id, { dead: dead === "1", status, signal }] as const;
-        }),
-    );
-    for (const p of live) {
+    let out: string;
+    try {
+      out = await this.tmux.run(["list-panes", "-a", "-F", PANE_FORMAT]);
+      this.serverMisses = 0;
+    } catch (e) {
+      // A failed call is not evidence that a pane died; only a server that is really gone (twice in a
+      // row) ends its panes, and then with the status honestly unknown.
+      if (!serverGone((e as Error).message) || ++this.serverMisses < MISSES_BEFORE_GONE) return;
+      for (const p of live()) this.finish(p, { exitCode: null, signal: null, reason: "tmux_exited" });
+      return;
+    }
+    const rows = parsePaneRows(out);
+    let nudge = 0;
+    for (const p of live()) {
       const row = rows.get(p.paneId);
-      if (row && !row.dead) continue;
-      // tmux can flag a pane dead a moment before it has reaped the status; give it a few polls.
-      if (row && !row.status && !row.signal) {
-        p.statusWaits = (p.statusWaits ?? 0) + 1;
-        // Until tmux has reaped the child the status is unknown; never guess 0.
-        if (p.statusWaits < 40) continue;
+      // Pane ids restart at %0 on a new tmux server; a row with another pid is another pane.
+      if (!row || row.pid !== p.pid) {
+        p.misses = (p.misses ?? 0) + 1;
+        if (p.misses >= MISSES_BEFORE_GONE)
+          this.finish(p, { exitCode: null, signal: null, reason: "pane_vanished" });
+        continue;
       }
-      const info: ExitInfo = !row
-        ? { exitCode: null, signal: "SIGKILL" }
-        : row.signal
-          ? { exitCode: null, signal: signalFromNumber(Number(row.signal)) }
-          : { exitCode: row.status ? Number(row.status) : null, signal: null };
-      this.finish(p, info);
+      p.misses = 0;
+      if (!row.dead) continue;
+      const info = exitFromRow(row) ?? zombieExit(p.pid, row.serverPid);
+      if (info) {
+        this.finish(p, info);
+        continue;
+      }
+      // The pane's terminal closed but tmux has not reaped the child. tmux's libutempter call in the
+      // pane-teardown path swaps in its own SIGCHLD handler for a moment, and a child that exits in that
+      // window leaves a zombie tmux never hears about. Any SIGCHLD makes tmux reap all its children.
+      if (row.serverPid > 0) nudge = row.serverPid;
+      p.statusWaits = (p.statusWaits ?? 0) + 1;
+      // Give up only when the process is provably gone and tmux still has no status for it (a process
+      // that merely closed its terminal is still running, and is reported as running).
+      if (p.statusWaits >= STATUS_WAIT_POLLS && !pidAlive(p.pid)) {
+        this.finish(p, { exitCode: null, signal: null, reason: "pane_vanished" });
+      }
+    }
+    if (nudge) {
+      try {
+        process.kill(nudge, "SIGCHLD");
+      } catch {}
     }
   }
 
   /** Reports the exit once the pane's output has drained into the log. */
   private finish(p: LivePane, info: ExitInfo): void {
+    if (p.exited) return;
     p.exited = true;
     const tick = () => {
       p.tail.pump();
@@ -351,22 +501,7 @@ export class TmuxBackend {
     if (group.some((e) => isLive(e.session_id))) {
       throw new Error(`session '${name}' is already live in this server; use pty_resume`);
     }
-    const out = await this.tmux.tryRun([
-      "list-panes",
-      "-a",
-      "-F",
-      "#{pane_id} #{pane_dead} #{pane_dead_status} #{pane_dead_signal} #{pane_pid}",
-    ]);
-    const rows = new Map(
-      (out ?? "")
-        .trim()
-        .split("\n")
-        .filter(Boolean)
-        .map((l) => {
-          const [id, dead, status, signal, pid] = l.split(" ");
-          return [id, { dead: dead === "1", status, signal, pid: Number(pid) }] as const;
-        }),
-    );
+    const rows = parsePaneRows((await this.tmux.tryRun(["list-panes", "-a", "-F", PANE_FORMAT])) ?? "");
     const missing = group.filter((e) => !rows.has(e.pane_id) || !existsSync(this.logPath(e.session_id)));
     if (missing.length > 0) {
       throw new Error(
@@ -381,16 +516,11 @@ export class TmuxBackend {
         onData: (c, st) => s.onChildData(c, st),
         onExit: (i) => s.onChildExit(i),
       };
-      const pane = this.track(s, e.pane_id, e.tmux_session, handlers);
+      const pane = this.track(s, e.pane_id, e.tmux_session, row.pid, handlers);
       s.attach(this.handle(pane, row.pid));
-      if (row.dead) {
-        this.finish(
-          pane,
-          row.signal
-            ? { exitCode: null, signal: signalFromNumber(Number(row.signal)) }
-            : { exitCode: Number(row.status || 0), signal: null },
-        );
-      }
+      // A dead pane with its status is finished now; one without it is left to the poller.
+      const info = row.dead ? exitFromRow(row) : null;
+      if (info) this.finish(pane, info);
       sessions.push(s);
     }
     return sessions;
@@ -406,12 +536,5 @@ export class TmuxBackend {
 }
 
 function signalFromNumber(n: number): string {
-  const names: Record<number, string> = {
-    1: "SIGHUP",
-    2: "SIGINT",
-    3: "SIGQUIT",
-    9: "SIGKILL",
-    15: "SIGTERM",
-  };
-  return names[n] ?? `SIG${n}`;
+  return signalName(n) ?? `SIG${n}`;
 }
