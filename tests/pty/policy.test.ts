@@ -168,17 +168,26 @@ describe("owner, scope and signals", () => {
     expect(
       await fails(c, "pty_handoff", { session_id: id, ...O, client_id: "a", target_client_id: "c" }),
     ).toMatch(/lease holder/);
-    await ok(c, "pty_detach", { session_id: id, ...O, client_id: "b" });
+    await ok(c, "pty_takeover", {
+      session_id: id,
+      ...O,
+      client_id: "c",
+      from_client_id: "b",
+      reason: "b gone",
+    });
+    await ok(c, "pty_detach", { session_id: id, ...O, client_id: "c" });
     await ok(c, "pty_write", { session_id: id, ...O, data: "free\r" });
+    await ok(c, "pty_resize", { session_id: id, ...O, cols: 100, rows: 30 });
     await ok(c, "pty_close", { session_id: id, ...O });
     const events = readFileSync(join(logDir, id, "events.jsonl"), "utf8")
       .trim()
       .split("\n")
       .map((l) => JSON.parse(l));
     const kinds = events.map((e) => e.event);
-    for (const k of ["spawn", "attach", "write", "handoff", "detach", "close", "exit"])
+    for (const k of ["spawn", "attach", "write", "handoff", "takeover", "detach", "resize", "close", "exit"])
       expect(kinds).toContain(k);
     expect(events.find((e) => e.event === "write")).toMatchObject({ bytes: 3 });
+    expect(events.find((e) => e.event === "resize")).toMatchObject({ cols: 100, rows: 30 });
     expect(JSON.stringify(events)).not.toContain("free");
     await waitFor(() => readFileSync(join(logDir, id, "transcript.log"), "utf8").includes("hi"));
   });
