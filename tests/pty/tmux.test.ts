@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterAll, describe, expect, it } from "vitest";
@@ -70,6 +71,31 @@ describe("tmux backend", () => {
       await fails(c, "pty_spawn", { command: "ls", ...O, backend: "tmux", separate_streams: true }),
     ).toMatch(/separate_streams/);
     await ok(c, "pty_close", { session_id: s.session_id, ...O });
+  }, 30_000);
+
+  it("pty_signal is refused for a tmux pane and works (and is logged) for a subprocess session", async () => {
+    const state = tempDir("pty-tmux-");
+    const logDir = tempDir("pty-tmux-log-");
+    const c = await server(state, { PTY_MCP_ENABLE_CONTROL_TOOLS: "1", PTY_MCP_SESSION_LOG_DIR: logDir });
+    const t = await ok(c, "pty_spawn", { command: "sleep 30", ...O, backend: "tmux", scope: "control" });
+    expect(await fails(c, "pty_signal", { session_id: t.session_id, ...O, sig: "INT" })).toMatch(
+      /not supported for tmux sessions/,
+    );
+    // The refusal is the backend's, not the scope's: the same call on a subprocess session goes through.
+    const p = await ok(c, "pty_spawn", { command: "sleep 30", ...O, scope: "control" });
+    expect(await ok(c, "pty_signal", { session_id: p.session_id, ...O, sig: "TERM" })).toMatchObject({
+      ok: true,
+      signal: "SIGTERM",
+    });
+    const w = await ok(c, "pty_wait", { session_id: p.session_id, ...O, timeout_ms: 20_000 });
+    expect(w).toMatchObject({ running: false, signal: "SIGTERM" });
+    const events = readFileSync(join(logDir, p.session_id, "events.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(events.find((e) => e.event === "signal")).toMatchObject({ signal: "SIGTERM" });
+    await ok(c, "pty_close", { session_id: t.session_id, ...O });
+    await ok(c, "pty_close", { session_id: p.session_id, ...O });
   }, 30_000);
 
   it("groups panes of one owner in a workspace, moves leases together, and recovers after a restart", async () => {
