@@ -1,6 +1,5 @@
 // Cross-cutting protocol suites for every built server and every way of running it, with the SDK's
 // reference server (@modelcontextprotocol/server-everything) measured in the same run as the peer.
-import { createServer } from "node:net";
 import { join } from "node:path";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { encode } from "gpt-tokenizer";
@@ -8,6 +7,7 @@ import type { PreparedTarget } from "../server-targets.ts";
 import { connectHttp, connectStdio, type Launch, rssMiB, startHttpServer } from "./mcp.ts";
 import type { BenchContext } from "./report.ts";
 import { summarize } from "./stats.ts";
+import { freePort } from "./suites/util.ts";
 
 export interface Subject {
   /** e.g. "pty (node bundle)" or "server-everything (node)" */
@@ -21,16 +21,6 @@ export interface Subject {
 }
 
 const EVERYTHING = "node_modules/@modelcontextprotocol/server-everything/dist/index.js";
-
-async function freePort(): Promise<number> {
-  return new Promise((res) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => res(port));
-    });
-  });
-}
 
 export function peerSubject(root: string, env: Record<string, string>): Subject {
   return {

@@ -1,4 +1,5 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
+import { runAsync } from "../distribution/helpers.ts";
 import { mcpkitCommand } from "../helpers/mcpkit.ts";
 
 /** Runs `mcpkit <args>` to completion (for subcommands and gateways that must refuse to start). */
@@ -21,22 +22,7 @@ export function mcpkitAsync(
   cwd: string,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const cmd = mcpkitCommand();
-  const child = spawn(cmd.command, [...cmd.args, ...args], { env, cwd, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => {
-    stdout += d.toString();
-  });
-  child.stderr.on("data", (d: Buffer) => {
-    stderr += d.toString();
-  });
-  const timer = setTimeout(() => child.kill("SIGKILL"), 45_000);
-  return new Promise((resolve) =>
-    child.once("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    }),
-  );
+  return runAsync(cmd.command, [...cmd.args, ...args], { env, cwd, timeout: 45_000 });
 }
 
 /** A pid that is certainly not running: a child that has already exited. */

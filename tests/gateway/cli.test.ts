@@ -4,23 +4,12 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mcpkitCommand, ROOT } from "../helpers/mcpkit.ts";
+import { ROOT } from "../helpers/mcpkit.ts";
+import { mcpkit } from "./cli-helpers.ts";
 import { scratch, writeJson } from "./helpers.ts";
 
 const TIMEOUT = 60_000;
 const SECRET = "sk-cli-test-Zq8v1Lm3Nx";
-
-function mcpkit(args: string[], env: Record<string, string>, cwd: string, input = "") {
-  const cmd = mcpkitCommand();
-  const r = spawnSync(cmd.command, [...cmd.args, ...args], {
-    env,
-    cwd,
-    encoding: "utf8",
-    input,
-    timeout: 30_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 /** A scratch project with a .mcp.json naming one server that needs MY_SERVICE_API_KEY. */
 function project() {

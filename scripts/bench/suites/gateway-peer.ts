@@ -5,12 +5,11 @@
 // scratch XDG_DATA_HOME so it does not try to fetch the registry from the network.
 import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 import { baseEnv } from "../../server-targets.ts";
-import { sleep } from "./util.ts";
+import { freePort, sleep } from "./util.ts";
 
 const HUB = "node_modules/mcp-hub";
 
@@ -20,16 +19,6 @@ export function hubLabel(root: string): string {
   } catch {
     return "mcp-hub (SSE /mcp)";
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((res) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => res(port));
-    });
-  });
 }
 
 export interface Hub {

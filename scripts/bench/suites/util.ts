@@ -1,5 +1,6 @@
 // Small helpers shared by the per-server suites (not a suite itself).
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -124,3 +125,14 @@ export const why = (e: unknown) =>
   String(e instanceof Error ? e.message : e)
     .split("\n")[0]!
     .slice(0, 160);
+
+/** A loopback port that was free a moment ago (for servers that need a port on their command line). */
+export async function freePort(): Promise<number> {
+  return new Promise((res) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => res(port));
+    });
+  });
+}
