@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { CLIENTS, clientById } from "../../lib/cli/setup/clients.ts";
 import { type Launch, redactLaunch } from "../../lib/cli/setup/launch.ts";
 import { mergeTomlTable } from "../../lib/cli/setup/toml.ts";
+import pkg from "../../package.json" with { type: "json" };
 import { ROOT } from "../helpers/mcpkit.ts";
 import { cleanupTemps, run, tempDir } from "./helpers.ts";
 import { readTinyToml, readTomlWithPython } from "./tiny-toml.ts";
@@ -215,13 +216,13 @@ describe("mcpkit setup (CLI)", () => {
   );
 
   it(
-    "--npx launches through npx -y mcpkit",
+    "--npx launches through npx -y mcpkit@<version> (registry check: tests/distribution/setup-npx.test.ts)",
     () => {
-      const r = run("node", [MCPKIT, "setup", "-c", "gemini", "-s", "pty", "--npx"]);
+      const r = run("node", [MCPKIT, "setup", "-c", "gemini", "-s", "pty", "--npx", "--no-verify"]);
       expect(r.code).toBe(0);
       expect(JSON.parse(r.stdout).mcpServers["mcpkit-pty"]).toEqual({
         command: "npx",
-        args: ["-y", "mcpkit", "pty"],
+        args: ["-y", `mcpkit@${pkg.version}`, "pty"],
       });
     },
     T,

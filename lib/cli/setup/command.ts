@@ -20,7 +20,8 @@ function setupCommand(commands: readonly ServerCommandSpec[]): Command {
     .description(
       "Print the config entry that makes an MCP client start a server (or, with --write, merge it into the " +
         "client's config file after a timestamped backup, leaving other entries alone). The entry launches " +
-        "this mcpkit by absolute path, or `npx -y mcpkit` with --npx. Secrets given with --env are written " +
+        "this mcpkit by absolute path, or `npx -y mcpkit@<this version>` with --npx (refused unless the npm " +
+        "registry has that version; --no-verify skips the check). Secrets given with --env are written " +
         "only to the client's file; printed output shows them as <redacted>.",
     )
     .addOption(
@@ -42,7 +43,12 @@ function setupCommand(commands: readonly ServerCommandSpec[]): Command {
     )
     .option("--url <url>", "server URL for --mode http (default: http://127.0.0.1:<port>/mcp)")
     .option("--auth-token <token>", "bearer token the client sends in --mode http")
-    .option("--npx", "launch through `npx -y mcpkit` instead of this executable's absolute path")
+    .option(
+      "--npx",
+      "launch through `npx -y mcpkit@<this version>` instead of this executable's absolute path " +
+        "(checked with `npm view` first)",
+    )
+    .option("--no-verify", "with --npx: write the entry without checking that npm has this version")
     .option("-w, --write", "merge into the client's config file (backup first) instead of printing")
     .option("--config-path <file>", "config file to write instead of the client's default")
     .addHelpText(
@@ -51,7 +57,7 @@ function setupCommand(commands: readonly ServerCommandSpec[]): Command {
         "mcpkit setup --client claude-desktop --server pty",
         "mcpkit setup --client claude-code --server trueppm --env TRUEPPM_API_URL=https://ppm.example.com --env TRUEPPM_API_TOKEN=tppm_…",
         "mcpkit setup --client codex --server gateway --write",
-        "mcpkit setup --client vscode --server ptc --npx --config-path .vscode/mcp.json --write",
+        "mcpkit setup --client vscode --server ptc --config-path .vscode/mcp.json --write",
         "mcpkit setup --client cursor --server pty --mode http --url http://127.0.0.1:3346/mcp",
       ]),
     )

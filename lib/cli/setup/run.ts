@@ -5,6 +5,7 @@ import { UsageError } from "../../core/errors.ts";
 import { CLIENT_IDS, clientById } from "./clients.ts";
 import { parseEnvPairs } from "./env-pairs.ts";
 import { type Launch, redactLaunch } from "./launch.ts";
+import { ensureNpxResolves, npxLauncher } from "./npx-check.ts";
 import { selfCommand } from "./self-command.ts";
 import { readIfExists, writeConfig } from "./write-config.ts";
 
@@ -17,6 +18,8 @@ export interface SetupFlags {
   url?: string;
   authToken?: string;
   npx?: boolean;
+  /** false (`--no-verify`): write an `--npx` entry without asking the registry for the package. */
+  verify?: boolean;
   write?: boolean;
   configPath?: string;
 }
@@ -38,7 +41,7 @@ function buildLaunch(spec: ServerCommandSpec, flags: SetupFlags): Launch {
     };
   }
   if (flags.url || flags.authToken) throw new UsageError("--url and --auth-token need --mode http");
-  const [command, ...args] = flags.npx ? ["npx", "-y", "mcpkit"] : selfCommand();
+  const [command, ...args] = flags.npx ? npxLauncher() : selfCommand();
   return { mode: "stdio", command: command!, args: [...args, spec.name], env: parseEnvPairs(flags.env) };
 }
 
@@ -51,6 +54,8 @@ export async function runSetup(flags: SetupFlags, commands: readonly ServerComma
   const name = flags.name ?? `mcpkit-${spec.name}`;
   if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new UsageError("--name takes letters, digits, _ and - only");
   const launch = buildLaunch(spec, flags);
+  if (launch.mode === "stdio" && flags.npx && flags.verify !== false)
+    await ensureNpxResolves([...selfCommand(), spec.name]);
   const host = { platform: process.platform, home: homedir(), env: process.env };
   const path = resolve(flags.configPath ?? client.defaultPath(host));
   const hint =

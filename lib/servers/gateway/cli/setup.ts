@@ -30,6 +30,7 @@ export async function run(ctx: SubcommandContext): Promise<number> {
       url,
       authToken: str(o.authToken),
       npx: Boolean(o.npx),
+      verify: o.verify !== false,
       write: Boolean(o.write),
       configPath: str(o.configPath),
     },

@@ -157,7 +157,11 @@ export const gatewaySubcommands: SubcommandSpec[] = [
       { flags: "--name <entry>", description: "entry name (default: mcpkit-gateway)" },
       { flags: "--url <url>", description: "gateway URL for --mode http" },
       { flags: "--env <KEY=VALUE...>", description: "environment for a stdio gateway" },
-      { flags: "--npx", description: "launch through `npx -y mcpkit`" },
+      {
+        flags: "--npx",
+        description: "launch through `npx -y mcpkit@<this version>` (checked with npm view)",
+      },
+      { flags: "--no-verify", description: "with --npx: skip the npm registry check" },
       { flags: "--config-path <file>", description: "config file to write instead of the client's default" },
     ],
     examples: [
