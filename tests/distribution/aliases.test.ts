@@ -1,7 +1,18 @@
-import { existsSync, lstatSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  accessSync,
+  constants,
+  existsSync,
+  lstatSync,
+  readFileSync,
+  realpathSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { SERVER_COMMANDS } from "../../lib/cli/commands.ts";
+import pkg from "../../package.json" with { type: "json" };
 import { ROOT } from "../helpers/mcpkit.ts";
 import { cleanupTemps, run, tempDir } from "./helpers.ts";
 
@@ -88,6 +99,69 @@ describe("mcpkit link-aliases (Node bundle)", () => {
         expect(shim).toBe(`@echo off\r\nnode "${realpathSync(MCPKIT)}" ${server} %*\r\n`);
       }
       expect(existsSync(join(dir, "pty-mcp"))).toBe(false);
+    },
+    T,
+  );
+});
+
+describe("npm bins (package.json) for the original names", () => {
+  it("package.json installs mcpkit plus one bin per alias in the command table, each a shipped file", () => {
+    const bins = pkg.bin as Record<string, string>;
+    expect(Object.keys(bins).sort()).toEqual(["mcpkit", ...ALIASES.map(([a]) => a)].sort());
+    expect(bins.mcpkit).toBe("dist/mcpkit.mjs");
+    for (const [alias] of ALIASES) {
+      const file = bins[alias]!;
+      expect(file).toBe(`packaging/npm-bin/${alias}.mjs`);
+      expect(pkg.files.some((f) => file.startsWith(f))).toBe(true);
+      const text = readFileSync(join(ROOT, file), "utf8");
+      expect(text.startsWith("#!/usr/bin/env node\n")).toBe(true);
+      expect(text).toContain('import "../../dist/mcpkit.mjs";');
+      accessSync(join(ROOT, file), constants.X_OK);
+    }
+  });
+
+  it(
+    "POSIX: npm's symlink <bin>/pty-mcp → the bin file selects its server",
+    () => {
+      const dir = tempDir("npm-bin-links");
+      for (const [alias, server] of ALIASES) {
+        const link = join(dir, alias);
+        symlinkSync(join(ROOT, (pkg.bin as Record<string, string>)[alias]!), link);
+        const help = run(link, ["--help"]);
+        expect(help.code, help.stderr).toBe(0);
+        expect(help.stdout).toContain(`Usage: mcpkit ${server}`);
+      }
+    },
+    T,
+  );
+
+  it(
+    "Windows: npm's own cmd-shim runs `node <bin file>`, and the bin file's name selects the server",
+    async () => {
+      // npm writes pty-mcp.cmd, pty-mcp.ps1 and a sh shim (for Git Bash/Cygwin) with its bundled cmd-shim.
+      // All three run `node "<path of the bin file>" %*`: the link's own name never reaches mcpkit, which
+      // is why each alias has a file of its own instead of pointing at dist/mcpkit.mjs. The sh shim runs
+      // here, so the Windows invocation is exercised for real on POSIX.
+      const npmRoot = run("npm", ["root", "-g"]).stdout.trim();
+      const cmdShim = createRequire(join(npmRoot, "npm", "package.json"))("cmd-shim") as (
+        from: string,
+        to: string,
+      ) => Promise<void>;
+      const dir = tempDir("npm-cmd-shims");
+      for (const [alias, server] of ALIASES) {
+        const shim = join(dir, alias);
+        await cmdShim(join(ROOT, (pkg.bin as Record<string, string>)[alias]!), shim);
+        const cmd = readFileSync(`${shim}.cmd`, "utf8");
+        expect(cmd).toContain(`\\packaging\\npm-bin\\${alias}.mjs" %*`);
+        expect(readFileSync(`${shim}.ps1`, "utf8")).toContain(`/packaging/npm-bin/${alias}.mjs`);
+        const help = run(shim, ["--help"]);
+        expect(help.code, help.stderr).toBe(0);
+        expect(help.stdout).toContain(`Usage: mcpkit ${server}`);
+      }
+      // The same shim pointed straight at the bundle loses the name: plain `mcpkit` help, no server.
+      await cmdShim(MCPKIT, join(dir, "direct-pty-mcp"));
+      const direct = run(join(dir, "direct-pty-mcp"), ["--help"]);
+      expect(direct.stdout).toMatch(/^Usage: mcpkit \[options\] \[command\]/);
     },
     T,
   );
