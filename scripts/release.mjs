@@ -1,18 +1,23 @@
 #!/usr/bin/env node
-// Builds the release: one executable per Bun target, archives, SHA256SUMS, a Homebrew formula and a
-// Scoop manifest rendered from packaging/*.tmpl.
-// Usage: node scripts/release.mjs [--version X] [--targets bun-linux-x64,…] [--base-url URL] [--out DIR] [--fake]
+// Builds the release: the npm tarball, one executable per Bun target, archives, SHA256SUMS, a Homebrew
+// formula and a Scoop manifest rendered from packaging/*.tmpl, and RELEASE-PLAN.txt: the commands that
+// publish them (scripts/release-plan.mjs). It never publishes anything itself; docs/releasing.md explains.
+// Usage: node scripts/release.mjs [--version X] [--targets bun-linux-x64,…] [--base-url URL] [--out DIR]
+//                                 [--fake] [--dry-run]
 //   --base-url may contain {version}; default https://github.com/mcpkit/mcpkit/releases/download/v{version}/
 //   --fake builds only the host target for real and writes clearly marked placeholder archives for the
 //   others, so the whole pipeline (sums, formula, manifest) can be checked in seconds.
+//   --dry-run prints the publishing plan (files, sizes, sha256, exact commands) after the build.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmodSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { deflateRawSync } from "node:zlib";
+import { buildBundle } from "./build.mjs";
 import { compileBinary } from "./build-binary.mjs";
+import { releasePlan } from "./release-plan.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -192,6 +197,7 @@ export async function release({
   }
   if (!built.length) throw new Error("no target could be built");
 
+  const npmTarball = await packNpm({ out, fake, pkg });
   const sums = built.map((b) => `${b.sha256}  ${b.file}\n`).join("");
   writeFileSync(join(out, "SHA256SUMS"), sums);
 
@@ -227,7 +233,34 @@ export async function release({
   } else {
     process.stdout.write("release: no Scoop manifest (bun-windows-x64 was not built)\n");
   }
-  return { version, out, built, skipped, outputs };
+  const result = { version, out, built, skipped, outputs, npmTarball };
+  const plan = releasePlan(result, {
+    root: ROOT,
+    baseUrl: base.replaceAll("{version}", version),
+    defaultBaseUrl: base === DEFAULT_BASE_URL,
+    pkg,
+  });
+  writeFileSync(join(out, "RELEASE-PLAN.txt"), plan);
+  return { ...result, plan };
+}
+
+/**
+ * The npm tarball, packed from a clean bundle build (`npm publish <tgz>` then uploads exactly these bytes).
+ * --fake reuses the current bundle: a clean build would delete chunks that running processes still load.
+ */
+async function packNpm({ out, fake, pkg }) {
+  if (!fake || !existsSync("dist/mcpkit.mjs")) await buildBundle({ clean: !fake });
+  const r = spawnSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", out], {
+    encoding: "utf8",
+    env: { ...process.env, npm_config_update_notifier: "false", npm_config_fund: "false" },
+    shell: process.platform === "win32",
+  });
+  if (r.status !== 0)
+    throw new Error(`npm pack failed (exit ${r.status}): ${r.stderr.trim().split("\n").at(-1)}`);
+  const file = JSON.parse(r.stdout)[0]?.filename;
+  if (file !== `${pkg.name}-${pkg.version}.tgz`)
+    throw new Error(`npm pack wrote ${file}, not ${pkg.name}-${pkg.version}.tgz`);
+  return join(out, file);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -238,6 +271,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       "base-url": { type: "string" },
       out: { type: "string" },
       fake: { type: "boolean" },
+      "dry-run": { type: "boolean" },
     },
   });
   const fake = Boolean(values.fake);
@@ -257,6 +291,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     }
     for (const o of r.outputs) process.stdout.write(`  ${o}\n`);
     if (r.skipped.length) process.stdout.write(`release: ${r.skipped.length} target(s) skipped, see above\n`);
+    if (values["dry-run"]) process.stdout.write(`\n${r.plan}`);
+    else
+      process.stdout.write(
+        `release: nothing was published; the steps are in ${join(r.out, "RELEASE-PLAN.txt")} ` +
+          "(printed by --dry-run; see docs/releasing.md)\n",
+      );
   } catch (err) {
     process.stderr.write(`release: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { chmodSync, copyFileSync, readdirSync, readFileSync } from "node:fs";
+import { chmodSync, copyFileSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SERVER_COMMANDS } from "../../lib/cli/commands.ts";
@@ -26,22 +26,27 @@ const { ALIASES, hostTarget, TARGETS } = (await import(join(ROOT, "scripts/relea
   hostTarget(): string;
   TARGETS: string[];
 };
+const { releasePlan } = (await import(join(ROOT, "scripts/release-plan.mjs"))) as {
+  releasePlan(r: unknown, opts: unknown): string;
+};
 
 const BASE = "https://downloads.example.test/mcpkit/v{version}/";
 let out = "";
 let log = "";
+let stdout = "";
 
 beforeAll(async () => {
   out = tempDir("release");
   const r = await runAsync(
     "node",
-    [resolve(ROOT, "scripts/release.mjs"), "--fake", "--out", out, "--base-url", BASE],
+    [resolve(ROOT, "scripts/release.mjs"), "--fake", "--dry-run", "--out", out, "--base-url", BASE],
     {
       cwd: ROOT,
       timeout: 170_000,
     },
   );
   log = r.stdout + r.stderr;
+  stdout = r.stdout;
   expect(r.code, log).toBe(0);
 }, 180_000);
 
@@ -227,6 +232,129 @@ describe("host binary from the release archive, in a folder with no node_modules
       } finally {
         await smoke.stop();
       }
+    },
+    T,
+  );
+});
+
+describe("release --dry-run: the publishing plan", () => {
+  const npmTgz = `${pkg.name}-${version}.tgz`;
+  const plan = () => stdout.slice(stdout.indexOf(`mcpkit ${version}: release plan`));
+  const hashOf = (algo: string, file: string, enc: "hex" | "base64" = "hex") =>
+    createHash(algo)
+      .update(readFileSync(join(out, file)))
+      .digest(enc);
+
+  it(
+    "lists every file it built with its real size in bytes and sha256, placeholders marked",
+    () => {
+      expect(plan()).toMatch(/^mcpkit \S+: release plan \(dry run: nothing has been published\)$/m);
+      const rows = [
+        ...plan().matchAll(/^ {2}(\S+) {2}(\d+) bytes \([\d.]+ MiB\) {2}sha256 ([0-9a-f]{64})(.*)$/gm),
+      ];
+      const listed = new Map(rows.map((m) => [m[1]!, { bytes: Number(m[2]), sha256: m[3]!, rest: m[4]! }]));
+      const expected = [npmTgz, ...TARGETS.map((t) => archiveOf(t.replace("bun-", "")))];
+      expect([...listed.keys()].sort()).toEqual(expected.sort());
+      for (const [file, row] of listed) {
+        expect(row.bytes, file).toBe(statSync(join(out, file)).size);
+        expect(row.sha256, file).toBe(hashOf("sha256", file));
+        const placeholder = file !== npmTgz && !file.includes(hostTarget().replace("bun-", ""));
+        expect(row.rest.includes("PLACEHOLDER"), file).toBe(placeholder);
+      }
+      expect(plan()).toMatch(/^FAKE BUILD \(--fake\): .*Do not publish these files/m);
+      // The same plan is kept next to the files.
+      expect(readFileSync(join(out, "RELEASE-PLAN.txt"), "utf8")).toBe(plan());
+    },
+    T,
+  );
+
+  it(
+    "the npm tarball is the package npm would publish: bundle, bins, package.json at this version",
+    () => {
+      const list = run("tar", ["-tzf", join(out, npmTgz)]).stdout.split("\n");
+      for (const f of ["package/package.json", "package/dist/mcpkit.mjs", "package/README.md"])
+        expect(list).toContain(f);
+      for (const alias of Object.keys(ALIASES))
+        expect(list).toContain(`package/packaging/npm-bin/${alias}.mjs`);
+      const inner = JSON.parse(run("tar", ["-xzOf", join(out, npmTgz), "package/package.json"]).stdout);
+      expect(inner.version).toBe(version);
+      expect(inner.bin["pty-mcp"]).toBe("packaging/npm-bin/pty-mcp.mjs");
+    },
+    T,
+  );
+
+  it(
+    "gives the exact commands for npm, the downloads, the tap and the bucket, with their credentials",
+    () => {
+      const p = plan();
+      expect(p).toMatch(/^1\. npm — needs: .*2FA.*NPM_TOKEN/m);
+      expect(p).toContain(`npm publish ${join(out, npmTgz)} --access public`);
+      expect(p).toMatch(/--provenance/);
+      // A --base-url other than the GitHub release: each asset and the URL it must be served from.
+      const base = BASE.replace("{version}", version);
+      for (const file of [...TARGETS.map((t) => archiveOf(t.replace("bun-", ""))), "SHA256SUMS"])
+        expect(p).toContain(`${join(out, file)}`);
+      expect(p).toContain(`→ ${base}SHA256SUMS`);
+      expect(p).toMatch(/^3\. Homebrew tap — needs: push access to github\.com\/mcpkit\/homebrew-tap$/m);
+      expect(p).toContain(`cp ${join(out, "mcpkit.rb")} tap/Formula/mcpkit.rb`);
+      expect(p).toMatch(/^4\. Scoop bucket — needs: push access to github\.com\/mcpkit\/scoop-bucket$/m);
+      expect(p).toContain(`cp ${join(out, "mcpkit.json")} bucket/bucket/mcpkit.json`);
+    },
+    T,
+  );
+
+  it(
+    "verification from a clean machine checks what was built: npm integrity, the archive's sha256, each channel",
+    () => {
+      const p = plan().slice(plan().indexOf("5. Verify"));
+      const integrity = `sha512-${hashOf("sha512", npmTgz, "base64")}`;
+      expect(p).toMatch(
+        new RegExp(
+          `npm view ${pkg.name}@${version} dist.integrity +# must print ${integrity.replace(/[+/=]/g, "\\$&")}`,
+        ),
+      );
+      const hostFile = archiveOf(hostTarget().replace("bun-", ""));
+      expect(p).toContain(`curl -fsSLO ${BASE.replace("{version}", version)}${hostFile}`);
+      expect(p).toContain(`${hostFile}: OK (sha256 ${hashOf("sha256", hostFile)})`);
+      expect(p).toContain(`npx -y -p ${pkg.name}@${version} pty-mcp --help`);
+      expect(p).toContain("brew install mcpkit/tap/mcpkit");
+      expect(p).toContain("scoop install mcpkit");
+      expect(p).toContain("setup --client claude-desktop --server pty --npx");
+    },
+    T,
+  );
+
+  it(
+    "with the default base URL, step 2 is a GitHub release carrying every archive and SHA256SUMS",
+    () => {
+      const archives = TARGETS.map((t) => {
+        const key = t.replace("bun-", "");
+        return { path: join(out, archiveOf(key)), file: archiveOf(key), fake: false };
+      });
+      const text = releasePlan(
+        {
+          version,
+          out,
+          built: archives,
+          skipped: [],
+          npmTarball: join(out, npmTgz),
+          outputs: ["SHA256SUMS", "mcpkit.rb", "mcpkit.json"].map((f) => join(out, f)),
+        },
+        {
+          root: ROOT,
+          baseUrl: `https://github.com/mcpkit/mcpkit/releases/download/v${version}/`,
+          defaultBaseUrl: true,
+          pkg,
+        },
+      );
+      const gh = text.slice(text.indexOf("gh release create"), text.indexOf("\n\n3."));
+      expect(gh).toMatch(
+        new RegExp(`^gh release create v${version.replace(/\./g, "\\.")} --repo mcpkit/mcpkit --verify-tag`),
+      );
+      for (const a of archives) expect(gh).toContain(a.path);
+      expect(gh).toContain(join(out, "SHA256SUMS"));
+      expect(gh).not.toContain(npmTgz);
+      expect(text).toContain(`git tag -a v${version}`);
     },
     T,
   );
