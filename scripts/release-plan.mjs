@@ -1,6 +1,6 @@
 // The publishing plan for a release that scripts/release.mjs has built: every file with its size and
-// sha256, and the exact commands (with the credentials each needs) that put it on npm, on the GitHub
-// release, in the Homebrew tap and in the Scoop bucket, then check each channel from a clean machine.
+// sha256, and the exact commands (with the credentials each needs) that put it on the GitHub release, in
+// the Homebrew tap and the Scoop bucket and on npm, then check each channel from a clean machine.
 // release.mjs never runs these commands itself: each needs a maintainer's own credentials.
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
@@ -71,21 +71,10 @@ export function releasePlan(r, { root, baseUrl, defaultBaseUrl, pkg }) {
   }
   for (const o of r.outputs) L.push(`  ${show(o).split(/[\\/]/).pop()}`);
 
-  const repoField = typeof pkg.repository === "string" ? pkg.repository : pkg.repository?.url;
-  step("1. npm — needs: an npm account with publish rights on the name and 2FA, or NPM_TOKEN in CI", [
-    ["npm whoami", "who will publish; `npm login` first if this fails"],
-    [`npm view ${CHANNELS.npmPackage} name`, "E404 before the first publish; afterwards it must be ours"],
-    [`npm publish ${show(npm.path)} --access public`, "add --otp=<code> when 2FA asks"],
-    "# from GitHub Actions (permissions: id-token: write) add --provenance to sign where it was built;",
-    repoField
-      ? `# npm then checks package.json "repository" (${repoField}) against the workflow's repository`
-      : '# BLOCKER for --provenance: package.json has no "repository" field, and npm refuses provenance without it',
-  ]);
-
   const assets = [...archives.map((a) => show(a.path)), show(sums)];
   if (defaultBaseUrl) {
     step(
-      `2. GitHub release — needs: gh auth login (or GH_TOKEN) with write access to ${CHANNELS.githubRepo}`,
+      `1. GitHub release — needs: gh auth login (or GH_TOKEN) with write access to ${CHANNELS.githubRepo}`,
       [
         [`git tag -a ${tag} -m "mcpkit ${v}" && git push origin ${tag}`, "from the commit that was built"],
         `gh release create ${tag} --repo ${CHANNELS.githubRepo} --verify-tag --title "mcpkit ${v}" --generate-notes \\\n` +
@@ -94,29 +83,41 @@ export function releasePlan(r, { root, baseUrl, defaultBaseUrl, pkg }) {
     );
   } else {
     step(
-      `2. Downloads — upload these files so that ${baseUrl}<file> serves each of them`,
+      `1. Downloads — upload these files so that ${baseUrl}<file> serves each of them`,
       assets.map((a) => [a, `→ ${baseUrl}${a.split(/[\\/]/).pop()}`]),
     );
   }
 
   if (formula) {
-    step(`3. Homebrew tap — needs: push access to github.com/${CHANNELS.tapRepo}`, [
+    step(`2. Homebrew tap — needs: push access to github.com/${CHANNELS.tapRepo}`, [
       `git clone https://github.com/${CHANNELS.tapRepo}.git tap && mkdir -p tap/Formula`,
       `cp ${show(formula)} tap/Formula/mcpkit.rb`,
       `git -C tap add Formula/mcpkit.rb && git -C tap commit -m "mcpkit ${v}" && git -C tap push`,
     ]);
   } else {
-    step("3. Homebrew tap — skipped: no macOS or Linux archive was built", []);
+    step("2. Homebrew tap — skipped: no macOS or Linux archive was built", []);
   }
   if (manifest) {
-    step(`4. Scoop bucket — needs: push access to github.com/${CHANNELS.bucketRepo}`, [
+    step(`3. Scoop bucket — needs: push access to github.com/${CHANNELS.bucketRepo}`, [
       `git clone https://github.com/${CHANNELS.bucketRepo}.git bucket && mkdir -p bucket/bucket`,
       `cp ${show(manifest)} bucket/bucket/mcpkit.json`,
       `git -C bucket add bucket/mcpkit.json && git -C bucket commit -m "mcpkit ${v}" && git -C bucket push`,
     ]);
   } else {
-    step("4. Scoop bucket — skipped: bun-windows-x64 was not built", []);
+    step("3. Scoop bucket — skipped: bun-windows-x64 was not built", []);
   }
+
+  const repoField = typeof pkg.repository === "string" ? pkg.repository : pkg.repository?.url;
+  step("4. npm — needs: an npm account with publish rights on the name and 2FA, or NPM_TOKEN in CI", [
+    ["npm whoami", "who will publish; `npm login` first if this fails"],
+    [`npm view ${CHANNELS.npmPackage} name`, "E404 before the first publish; afterwards it must be ours"],
+    "# last on purpose: a version number once published on npm can never be published again",
+    [`npm publish ${show(npm.path)} --access public`, "add --otp=<code> when 2FA asks"],
+    "# from GitHub Actions (permissions: id-token: write) add --provenance to sign where it was built;",
+    repoField
+      ? `# npm then checks package.json "repository" (${repoField}) against the workflow's repository`
+      : '# BLOCKER for --provenance: package.json has no "repository" field, and npm refuses provenance without it',
+  ]);
 
   const hostUrl = `${baseUrl}${host.file}`;
   step("5. Verify each channel from a clean machine (no clone, empty npm cache: `npm cache clean --force`)", [

@@ -287,7 +287,7 @@ describe("release --dry-run: the publishing plan", () => {
     "gives the exact commands for npm, the downloads, the tap and the bucket, with their credentials",
     () => {
       const p = plan();
-      expect(p).toMatch(/^1\. npm — needs: .*2FA.*NPM_TOKEN/m);
+      expect(p).toMatch(/^4\. npm — needs: .*2FA.*NPM_TOKEN/m);
       expect(p).toContain(`npm publish ${join(out, npmTgz)} --access public`);
       expect(p).toMatch(/--provenance/);
       // A --base-url other than the GitHub release: each asset and the URL it must be served from.
@@ -295,9 +295,9 @@ describe("release --dry-run: the publishing plan", () => {
       for (const file of [...TARGETS.map((t) => archiveOf(t.replace("bun-", ""))), "SHA256SUMS"])
         expect(p).toContain(`${join(out, file)}`);
       expect(p).toContain(`→ ${base}SHA256SUMS`);
-      expect(p).toMatch(/^3\. Homebrew tap — needs: push access to github\.com\/mcpkit\/homebrew-tap$/m);
+      expect(p).toMatch(/^2\. Homebrew tap — needs: push access to github\.com\/mcpkit\/homebrew-tap$/m);
       expect(p).toContain(`cp ${join(out, "mcpkit.rb")} tap/Formula/mcpkit.rb`);
-      expect(p).toMatch(/^4\. Scoop bucket — needs: push access to github\.com\/mcpkit\/scoop-bucket$/m);
+      expect(p).toMatch(/^3\. Scoop bucket — needs: push access to github\.com\/mcpkit\/scoop-bucket$/m);
       expect(p).toContain(`cp ${join(out, "mcpkit.json")} bucket/bucket/mcpkit.json`);
     },
     T,
@@ -347,7 +347,7 @@ describe("release --dry-run: the publishing plan", () => {
           pkg,
         },
       );
-      const gh = text.slice(text.indexOf("gh release create"), text.indexOf("\n\n3."));
+      const gh = text.slice(text.indexOf("gh release create"), text.indexOf("\n\n2."));
       expect(gh).toMatch(
         new RegExp(`^gh release create v${version.replace(/\./g, "\\.")} --repo mcpkit/mcpkit --verify-tag`),
       );
