@@ -43,6 +43,7 @@ export async function run(ctx: SubcommandContext): Promise<number> {
     const m = manifest.get(name);
     if (!m)
       throw new UsageError(`--add ${name}: not in the manifest (mcpkit gateway status lists what is known)`);
+    if (m.not_available) throw new UsageError(`--add ${name}: not available: ${m.not_available}`);
     servers[m.name] = entryFor(m);
     if (m.env_var) keys.push(m.env_var);
   }
