@@ -196,4 +196,25 @@ describe("pmcp is PMCP", () => {
     },
     TIMEOUT,
   );
+
+  it(
+    "pmcp's own commands speak of pmcp and gateway.<verb>; mcpkit gateway's of itself",
+    () => {
+      const status = mcpkit(["pmcp", "status"], s.env(), s.dir);
+      expect(status.code).toBe(0);
+      expect(status.stdout).toContain("ask it with gateway.health");
+      const own = mcpkit(["gateway", "status"], s.env(), s.dir);
+      expect(own.stdout).toContain("ask it with gateway_health");
+      const proj = join(s.dir, "init-proj");
+      mkdirSync(proj, { recursive: true });
+      const init = mcpkit(["pmcp", "init", "--project", proj, "--add", "github"], s.env(), s.dir);
+      expect(init.code).toBe(0);
+      expect(init.stdout).toContain("pmcp secrets set GITHUB_PERSONAL_ACCESS_TOKEN");
+      expect(init.stdout).toContain("check it with: pmcp doctor");
+      const gone = mcpkit(["pmcp", "init", "--project", proj, "--force", "--add", "okta"], s.env(), s.dir);
+      expect(gone.code).toBe(2);
+      expect(gone.stderr).toContain("--add okta: not available");
+    },
+    TIMEOUT,
+  );
 });
