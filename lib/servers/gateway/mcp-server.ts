@@ -37,6 +37,49 @@ function issuesMessage(error: z.ZodError): string {
     .join("\n");
 }
 
+type LaterTool = (args: unknown, extra: Extra) => Promise<CallToolResult>;
+
+/**
+ * Tools registered on the server after createGatewayServer (the conformance fixtures of
+ * `--conformance-fixtures`) are answered by the gateway's tools/call handler as McpServer would: a raw zod
+ * shape or a schema checks the arguments, a handler without one gets only `extra`, a throw becomes an error
+ * result. registerTool is wrapped on this instance to learn about them.
+ */
+function answerLaterTools(server: McpServer): Map<string, LaterTool> {
+  const later = new Map<string, LaterTool>();
+  const register = server.registerTool.bind(server) as (...a: unknown[]) => unknown;
+  (server as unknown as { registerTool: unknown }).registerTool = (
+    name: string,
+    config: { inputSchema?: unknown },
+    handler: (...a: unknown[]) => unknown,
+  ) => {
+    const registered = register(name, config, handler);
+    const input = config.inputSchema;
+    const schema =
+      input === undefined
+        ? undefined
+        : typeof (input as z.ZodType).safeParse === "function"
+          ? (input as z.ZodType)
+          : z.object(input as z.ZodRawShape);
+    later.set(name, async (args, extra) => {
+      try {
+        if (!schema) return (await handler(extra)) as CallToolResult;
+        const parsed = schema.safeParse(args ?? {});
+        if (!parsed.success) {
+          return toolError(
+            `Input validation error: Invalid arguments for tool ${name}: ${issuesMessage(parsed.error)}`,
+          );
+        }
+        return (await handler(parsed.data, extra)) as CallToolResult;
+      } catch (err) {
+        return toolError(errorMessage(err));
+      }
+    });
+    return registered;
+  };
+  return later;
+}
+
 /** Keywords left out of the listing to fit the token budget; the server still enforces every one of them. */
 const UNLISTED = new Set([
   "$schema",
@@ -157,13 +200,15 @@ export function createGatewayServer(core: GatewayCore): McpServer {
   }
   // A compact tools/list: same tools, minus the `$schema` and `execution` fields the SDK would add.
   server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listed }));
+  const later = answerLaterTools(server);
   // tools/call straight to the meta-tool: the same lookup, strict schema check and error results as
   // McpServer's own handler, without its task and output-schema machinery (none of these tools has either),
   // which was a measurable part of invoke's overhead. The zod parse is synchronous here.
   server.server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const name = request.params.name;
     const tool = byName.get(name);
-    if (!tool) return toolError(`Tool ${name} not found`);
+    if (!tool)
+      return later.get(name)?.(request.params.arguments, extra) ?? toolError(`Tool ${name} not found`);
     const parsed = tool.input.safeParse(request.params.arguments ?? {});
     if (!parsed.success) {
       return toolError(
