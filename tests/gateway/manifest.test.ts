@@ -163,6 +163,25 @@ describe("provisioning manifest servers through the real gateway", () => {
   );
 
   it(
+    "request_capability routes to PMCP's categories (and 'scrape a website' no longer lands in CMS & content)",
+    async () => {
+      const scrape = await call(gw.client, "request_capability", {
+        query: "scrape a website",
+        available_clis: [],
+      });
+      expect(scrape.data).toMatchObject({ status: "pick_from_category", category_name: "scraping/search" });
+      expect(scrape.data.candidates.map((c: any) => c.name)).toContain("firecrawl");
+      const crm = await call(gw.client, "request_capability", {
+        query: "crm sales deals",
+        available_clis: [],
+      });
+      expect(crm.data.category_name).toBe("CRM & sales");
+      expect(crm.data.candidates.map((c: any) => c.name).sort()).toEqual(["hubspot", "salesforce"]);
+    },
+    TIMEOUT,
+  );
+
+  it(
     "provision memory launches `npx -y @modelcontextprotocol/server-memory` and its tools answer",
     async () => {
       const r = await call(gw.client, "provision", { server_name: "memory" });
