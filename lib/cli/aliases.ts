@@ -20,10 +20,13 @@ function pointsAt(link: string, target: string): boolean {
   }
 }
 
-/** A Windows shim: runs the binary (or node with the bundle) with the server's subcommand first. */
-function cmdShim(target: string, kind: "binary" | "script", server: string): string {
+/**
+ * A Windows shim: runs the binary (or node with the bundle) with the alias as the subcommand, so the alias's
+ * defaults apply as they do through a link (`pmcp.cmd` → `mcpkit pmcp`, PMCP's defaults).
+ */
+function cmdShim(target: string, kind: "binary" | "script", alias: string): string {
   const run = kind === "binary" ? `"${target}"` : `node "${target}"`;
-  return `@echo off\r\n${run} ${server} %*\r\n`;
+  return `@echo off\r\n${run} ${alias} %*\r\n`;
 }
 
 /**
@@ -53,7 +56,7 @@ export function linkAliases(opts: LinkOptions): void {
         if (!opts.force) throw new UsageError(`${link} already exists; pass --force to replace it`);
         rmSync(link, { force: true });
       }
-      if (platform === "win32") writeFileSync(link, cmdShim(self.path, self.kind, spec.name));
+      if (platform === "win32") writeFileSync(link, cmdShim(self.path, self.kind, alias));
       else symlinkSync(self.path, link);
       made.push(alias);
     }

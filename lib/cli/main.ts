@@ -2,7 +2,7 @@ import { CommanderError } from "commander";
 import type { ServerCommandSpec } from "../core/command-spec.ts";
 import { McpkitError } from "../core/errors.ts";
 import { redactor } from "../core/redact.ts";
-import { SERVER_COMMANDS, serverForInvokedName } from "./commands.ts";
+import { aliasForInvokedName, SERVER_COMMANDS, serverForInvokedName } from "./commands.ts";
 import { buildProgram } from "./program.ts";
 
 /** Exit codes of commander's own outcomes: help and version are success, anything else is usage. */
@@ -14,16 +14,19 @@ function commanderExitCode(err: CommanderError): number {
 
 /**
  * Runs the CLI. `invokedAs` is the name the binary was started through; a link named like a seed
- * (`pty-mcp`) selects that server as if its subcommand had been typed.
+ * (`pty-mcp`, `pmcp`) selects that server as if its alias had been typed as the subcommand, so the
+ * alias's defaults apply (`pmcp` → PMCP's dotted tool names), exactly as for `mcpkit pmcp`.
  */
 export async function main(
   args: string[],
   invokedAs: string[],
   commands: readonly ServerCommandSpec[] = SERVER_COMMANDS,
 ): Promise<void> {
-  const byLink = invokedAs.map(serverForInvokedName).find(Boolean);
-  const argv = byLink && args[0] !== byLink.name ? [byLink.name, ...args] : args;
-  const program = buildProgram(commands);
+  const link = invokedAs.map(aliasForInvokedName).find(Boolean);
+  const byLink = link ? serverForInvokedName(link) : undefined;
+  const named = byLink && (args[0] === byLink.name || byLink.aliases.includes(args[0] ?? ""));
+  const argv = byLink && !named ? [link!, ...args] : args;
+  const program = buildProgram(commands, argv[0]);
   try {
     if (argv.length === 0) {
       program.outputHelp();

@@ -1,11 +1,12 @@
 import { Command } from "commander";
 import type { ServerCommandSpec } from "../core/command-spec.ts";
+import { applyProfileEnv, applyProfileToOptions } from "./alias-profile.ts";
 import { clientCommands } from "./client/command.ts";
 import { SERVER_COMMANDS } from "./commands.ts";
 import { commonServerOptions } from "./common-options.ts";
 import { runServer } from "./run-server.ts";
 import { setupCommands } from "./setup/command.ts";
-import { addOptionSpecs, inheritDeep, subcommand } from "./subcommands.ts";
+import { inheritDeep, optionFromSpec, subcommand } from "./subcommands.ts";
 import { VERSION } from "./version.ts";
 
 /** Turns commander's multi-line messages into the one line (plus hint) we promise. */
@@ -16,30 +17,58 @@ function oneLine(text: string): string {
     .trim()}\n`;
 }
 
-function serverCommand(spec: ServerCommandSpec): Command {
+/**
+ * One server's command. Reached through an alias with a profile (`pmcp`), the alias's defaults, short
+ * flags, extra flags and variables apply; `invokedAs` tells the server (and setup) which name it was.
+ */
+function serverCommand(spec: ServerCommandSpec, alias?: string): Command {
+  const profile = alias ? spec.aliasProfiles?.[alias] : undefined;
+  const invokedAs = alias ?? spec.name;
   const cmd = new Command(spec.name)
     .summary(spec.summary)
     .description(`${spec.summary}${spec.description ? `\n\n${spec.description}` : ""}`)
     .aliases(spec.aliases)
     .allowExcessArguments(false);
-  for (const opt of commonServerOptions(spec.defaultPort, spec.authTokenEnv)) cmd.addOption(opt);
-  addOptionSpecs(cmd, spec.options);
-  for (const sub of spec.subcommands ?? []) cmd.addCommand(subcommand(sub));
+  const extra = (profile?.extraOptions ?? []).map((o) => {
+    const opt = optionFromSpec(o);
+    if (o.implies) opt.implies(o.implies);
+    return opt;
+  });
+  const options = [
+    ...commonServerOptions(spec.defaultPort, spec.authTokenEnv),
+    ...spec.options.map(optionFromSpec),
+    ...extra,
+  ];
+  for (const opt of applyProfileToOptions(options, profile)) cmd.addOption(opt);
+  const env = process.env as Record<string, string | undefined>;
+  const beforeRun = () => applyProfileEnv(cmd, profile, env);
+  for (const sub of spec.subcommands ?? []) {
+    cmd.addCommand(
+      subcommand(sub, { invokedAs, defaults: profile?.subcommandDefaults?.[sub.name], beforeRun }),
+    );
+  }
   cmd.addHelpText(
     "after",
     `\nExamples:\n${spec.examples.map((e) => `  $ ${e}`).join("\n")}${spec.load ? "" : `\n\nStatus: not built yet.`}`,
   );
-  cmd.action(async (flags: Record<string, unknown>, self: Command) => {
+  cmd.action(async (_flags: Record<string, unknown>, self: Command) => {
     // With subcommands the command accepts operands (see buildProgram), so a typo gets commander's
     // "unknown command ... (Did you mean ...?)" instead of being served as a server.
     if (self.args.length) (self as unknown as { unknownCommand(): never }).unknownCommand();
-    await runServer(spec, flags);
+    beforeRun();
+    await runServer(spec, self.opts(), invokedAs);
   });
   return cmd;
 }
 
-/** Builds the whole command line: one subcommand per server from the command table. */
-export function buildProgram(commands: readonly ServerCommandSpec[] = SERVER_COMMANDS): Command {
+/**
+ * Builds the whole command line: one subcommand per server from the command table. `invoked` is the
+ * subcommand name the user typed (or a link selected): an alias there gets its profile's defaults.
+ */
+export function buildProgram(
+  commands: readonly ServerCommandSpec[] = SERVER_COMMANDS,
+  invoked?: string,
+): Command {
   const program = new Command("mcpkit")
     .description(
       "Five MCP servers in one binary. Pick one with a subcommand; stdio is the default transport.",
@@ -54,7 +83,7 @@ export function buildProgram(commands: readonly ServerCommandSpec[] = SERVER_COM
     );
   program.exitOverride();
   for (const spec of commands) {
-    const cmd = serverCommand(spec);
+    const cmd = serverCommand(spec, invoked && spec.aliases.includes(invoked) ? invoked : undefined);
     cmd.copyInheritedSettings(program);
     inheritDeep(cmd);
     if (spec.subcommands?.length) cmd.allowExcessArguments(true);

@@ -1,14 +1,25 @@
 import { Command, Option } from "commander";
 import type { OptionSpec, SubcommandContext, SubcommandSpec } from "../core/command-spec.ts";
 
+export function optionFromSpec(o: OptionSpec): Option {
+  const opt = new Option(o.flags, o.description);
+  if (o.env) opt.env(o.env);
+  if (o.default !== undefined) opt.default(o.default);
+  if (o.choices) opt.choices(o.choices);
+  return opt;
+}
+
 export function addOptionSpecs(cmd: Command, options: readonly OptionSpec[]): void {
-  for (const o of options) {
-    const opt = new Option(o.flags, o.description);
-    if (o.env) opt.env(o.env);
-    if (o.default !== undefined) opt.default(o.default);
-    if (o.choices) opt.choices(o.choices);
-    cmd.addOption(opt);
-  }
+  for (const o of options) cmd.addOption(optionFromSpec(o));
+}
+
+/** How a subcommand was reached: the server command's invoked name, its defaults under that name. */
+export interface SubcommandSetting {
+  invokedAs: string;
+  /** Option defaults replacing the spec's (an alias's subcommandDefaults). */
+  defaults?: Record<string, string | boolean>;
+  /** Runs before the code, e.g. to fill the server command's options from an alias's variables. */
+  beforeRun?: () => void;
 }
 
 function readStdin(): Promise<string> {
@@ -28,21 +39,30 @@ function readStdin(): Promise<string> {
  * command's (commander parses the parent's flags on either side of the subcommand name), and its code is
  * imported only when it runs.
  */
-export function subcommand(spec: SubcommandSpec): Command {
+export function subcommand(spec: SubcommandSpec, setting: SubcommandSetting = { invokedAs: "" }): Command {
   const cmd = new Command(spec.name)
     .summary(spec.summary)
     .description(`${spec.summary}${spec.description ? `\n\n${spec.description}` : ""}`);
   for (const a of spec.arguments ?? []) cmd.argument(a.name, a.description);
-  addOptionSpecs(cmd, spec.options ?? []);
+  for (const o of spec.options ?? []) {
+    const opt = optionFromSpec(o);
+    const key = opt.attributeName();
+    if (setting.defaults && key in setting.defaults) opt.default(setting.defaults[key]);
+    cmd.addOption(opt);
+  }
   if (spec.examples?.length) {
     cmd.addHelpText("after", `\nExamples:\n${spec.examples.map((e) => `  $ ${e}`).join("\n")}`);
   }
-  for (const sub of spec.subcommands ?? []) cmd.addCommand(subcommand(sub));
+  for (const sub of spec.subcommands ?? []) {
+    cmd.addCommand(subcommand(sub, { ...setting, defaults: undefined }));
+  }
   const load = spec.load;
   if (load) {
     cmd.action(async (...params: unknown[]) => {
       const self = params[params.length - 1] as Command;
+      setting.beforeRun?.();
       const ctx: SubcommandContext = {
+        invokedAs: setting.invokedAs,
         args: self.args,
         options: self.optsWithGlobals(),
         env: process.env as Record<string, string | undefined>,

@@ -14,6 +14,8 @@ export interface ServerContext {
   /** mcpkit's version, for server info and user agents. */
   version: string;
   transport: TransportKind;
+  /** The name the server was started through: its own (`gateway`) or an alias (`pmcp`). */
+  invokedAs?: string;
   /** Factories of the built-in servers, for servers that mount others in-process (gateway). */
   builtins?: Record<string, () => Promise<ServerModule>>;
 }

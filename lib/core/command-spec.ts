@@ -11,6 +11,27 @@ export interface OptionSpec {
   choices?: string[];
 }
 
+/**
+ * What changes when a server is started through one of its aliases (a link named `pmcp`, `mcpkit pmcp`,
+ * the npm bin `pmcp`): the original's defaults, its environment variables and its short flags. Explicit
+ * flags and the usual environment variables still win; this only replaces the defaults.
+ */
+export interface AliasProfile {
+  /** Server option defaults under this name (camelCase keys, e.g. `{ toolNames: "dotted" }`). */
+  defaults?: Record<string, string | boolean | number>;
+  /**
+   * Variables read when neither the flag nor its usual variable is set: option key → variable name
+   * (e.g. `{ port: "PMCP_PORT" }`). Values go through the option's own parsing and choices.
+   */
+  env?: Record<string, string>;
+  /** Short flags under this name: short → long (`{ "-p": "--project" }`); another owner of the short loses it. */
+  shortFlags?: Record<string, string>;
+  /** Flags only this name has, e.g. the original's `--debug`; `implies` sets other options' values. */
+  extraOptions?: Array<OptionSpec & { implies?: Record<string, string | boolean | number> }>;
+  /** Subcommand option defaults under this name: subcommand → option key → value. */
+  subcommandDefaults?: Record<string, Record<string, string | boolean>>;
+}
+
 /** A server subcommand: what the command table needs without loading the server's code. */
 export interface ServerCommandSpec {
   name: string;
@@ -29,10 +50,14 @@ export interface ServerCommandSpec {
   load?: () => Promise<ServerModule>;
   /** Commands beside serving (`mcpkit gateway status`); without one, the command serves as before. */
   subcommands?: SubcommandSpec[];
+  /** Defaults that apply when started through an alias (key: the alias). */
+  aliasProfiles?: Record<string, AliasProfile>;
 }
 
 /** What a subcommand's code gets: its positional arguments and the merged flags (its own and its server's). */
 export interface SubcommandContext {
+  /** The name the server command was reached through: its own (`gateway`) or an alias (`pmcp`). */
+  invokedAs: string;
   args: string[];
   /** camelCase flag values: the subcommand's own plus the server command's (e.g. --project, --config). */
   options: Record<string, unknown>;

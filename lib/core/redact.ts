@@ -18,11 +18,15 @@ export const REDACTED = "[REDACTED]";
 
 export class Redactor {
   private secrets = new Set<string>();
+  /** The secrets longest first, so a secret that contains another is removed whole; kept sorted on add. */
+  private longestFirst: string[] = [];
   private extra: RegExp[] = [];
 
   /** Registers a literal secret; values shorter than 4 characters are ignored (too many false hits). */
   addSecret(value: string | undefined | null): void {
-    if (value && value.length >= 4) this.secrets.add(value);
+    if (!value || value.length < 4 || this.secrets.has(value)) return;
+    this.secrets.add(value);
+    this.longestFirst = [...this.secrets].sort((a, b) => b.length - a.length);
   }
 
   addPattern(pattern: RegExp): void {
@@ -31,23 +35,28 @@ export class Redactor {
 
   redact(text: string): string {
     let out = text;
-    // Longest first so a secret that contains another is removed whole.
-    for (const s of [...this.secrets].sort((a, b) => b.length - a.length)) {
+    for (const s of this.longestFirst) {
       if (out.includes(s)) out = out.split(s).join(REDACTED);
     }
-    for (const re of [...TOKEN_PATTERNS, ...this.extra]) {
-      re.lastIndex = 0;
-      out = out.replace(re, (m) =>
-        /^(bearer|basic)\s/i.test(m) ? `${m.split(/\s+/)[0]} ${REDACTED}` : REDACTED,
-      );
-    }
-    return out;
+    // No per-call arrays: this runs on every log line and every gateway invoke result.
+    return replacePatterns(replacePatterns(out, TOKEN_PATTERNS), this.extra);
   }
 
   /** Deep-redacts string values of a JSON-like value. */
   redactValue<T>(value: T): T {
     return mapStrings(value, (s) => this.redact(s));
   }
+}
+
+function replacePatterns(text: string, patterns: readonly RegExp[]): string {
+  let out = text;
+  for (const re of patterns) {
+    re.lastIndex = 0;
+    out = out.replace(re, (m) =>
+      /^(bearer|basic)\s/i.test(m) ? `${m.split(/\s+/)[0]} ${REDACTED}` : REDACTED,
+    );
+  }
+  return out;
 }
 
 /** Copies a JSON-like value with every string (at any depth, keys excepted) passed through `fn`. */

@@ -51,6 +51,11 @@ export interface CallToolOptions {
   /** Upper bound even while progress keeps arriving. */
   maxTotalTimeoutMs?: number;
   signal?: AbortSignal;
+  /**
+   * The signal belongs to this call alone (dropped when it returns), so the SDK may keep its listener on
+   * it: no per-call relay controller is made (the gateway's invoke hot path).
+   */
+  signalIsPerCall?: boolean;
   onProgress?: (progress: Progress) => void;
 }
 
@@ -188,13 +193,13 @@ export class UpstreamConnection {
     if (!live) throw this.unavailable();
     const timeoutMs = opts.timeoutMs ?? this.spec.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
     // A per-call controller: the SDK adds an abort listener it never removes, so the caller's
-    // long-lived signal is linked here and unlinked afterwards.
-    const controller = new AbortController();
-    const relay = () => controller.abort(opts.signal?.reason);
-    opts.signal?.addEventListener("abort", relay, { once: true });
+    // long-lived signal is linked here and unlinked afterwards (not needed for a per-call signal).
+    const controller = opts.signalIsPerCall && opts.signal ? undefined : new AbortController();
+    const relay = controller && (() => controller.abort(opts.signal?.reason));
+    if (relay) opts.signal?.addEventListener("abort", relay, { once: true });
     try {
       return (await live.client.callTool({ name, arguments: args }, undefined, {
-        signal: controller.signal,
+        signal: controller?.signal ?? opts.signal,
         timeout: timeoutMs,
         resetTimeoutOnProgress: true,
         ...(opts.maxTotalTimeoutMs !== undefined ? { maxTotalTimeout: opts.maxTotalTimeoutMs } : {}),
@@ -227,7 +232,7 @@ export class UpstreamConnection {
       }
       throw err;
     } finally {
-      opts.signal?.removeEventListener("abort", relay);
+      if (relay) opts.signal?.removeEventListener("abort", relay);
     }
   }
 

@@ -80,7 +80,7 @@ describe("mcpkit link-aliases (Node bundle)", () => {
   );
 
   it(
-    "writes .cmd shims on Windows that name the server",
+    "writes .cmd shims on Windows that name the alias (its subcommand, with the alias's defaults)",
     async () => {
       const { linkAliases } = await import("../../lib/cli/aliases.ts");
       const dir = tempDir("aliases-win");
@@ -94,9 +94,9 @@ describe("mcpkit link-aliases (Node bundle)", () => {
         process.stdout.write = write;
         process.argv[1] = argv1;
       }
-      for (const [alias, server] of ALIASES) {
+      for (const [alias] of ALIASES) {
         const shim = readFileSync(join(dir, `${alias}.cmd`), "utf8");
-        expect(shim).toBe(`@echo off\r\nnode "${realpathSync(MCPKIT)}" ${server} %*\r\n`);
+        expect(shim).toBe(`@echo off\r\nnode "${realpathSync(MCPKIT)}" ${alias} %*\r\n`);
       }
       expect(existsSync(join(dir, "pty-mcp"))).toBe(false);
     },

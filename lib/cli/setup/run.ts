@@ -24,7 +24,7 @@ export interface SetupFlags {
   configPath?: string;
 }
 
-function buildLaunch(spec: ServerCommandSpec, flags: SetupFlags): Launch {
+function buildLaunch(spec: ServerCommandSpec, flags: SetupFlags, sub: string): Launch {
   if (flags.mode === "http") {
     if (flags.env.length)
       throw new UsageError("--env applies to --mode stdio; set the variables where the HTTP server runs");
@@ -42,7 +42,7 @@ function buildLaunch(spec: ServerCommandSpec, flags: SetupFlags): Launch {
   }
   if (flags.url || flags.authToken) throw new UsageError("--url and --auth-token need --mode http");
   const [command, ...args] = flags.npx ? npxLauncher() : selfCommand();
-  return { mode: "stdio", command: command!, args: [...args, spec.name], env: parseEnvPairs(flags.env) };
+  return { mode: "stdio", command: command!, args: [...args, sub], env: parseEnvPairs(flags.env) };
 }
 
 /** `mcpkit setup`: print a client's config entry for one server, or merge it into the client's file. */
@@ -51,16 +51,18 @@ export async function runSetup(flags: SetupFlags, commands: readonly ServerComma
   if (!client) throw new UsageError(`unknown --client; pick one of ${CLIENT_IDS.join(", ")}`);
   const spec = commands.find((c) => c.name === flags.server || c.aliases.includes(flags.server));
   if (!spec) throw new UsageError(`unknown --server; pick one of ${commands.map((c) => c.name).join(", ")}`);
-  const name = flags.name ?? `mcpkit-${spec.name}`;
+  // An alias (`pmcp`) is launched as itself, so the client gets that name's defaults, and names the entry.
+  const sub = spec.aliases.includes(flags.server) ? flags.server : spec.name;
+  const name = flags.name ?? (sub === spec.name ? `mcpkit-${spec.name}` : sub);
   if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new UsageError("--name takes letters, digits, _ and - only");
-  const launch = buildLaunch(spec, flags);
+  const launch = buildLaunch(spec, flags, sub);
   if (launch.mode === "stdio" && flags.npx && flags.verify !== false)
-    await ensureNpxResolves([...selfCommand(), spec.name]);
+    await ensureNpxResolves([...selfCommand(), sub]);
   const host = { platform: process.platform, home: homedir(), env: process.env };
   const path = resolve(flags.configPath ?? client.defaultPath(host));
   const hint =
     launch.mode === "http"
-      ? `; start the server with: mcpkit ${spec.name} --transport http --port ${new URL(launch.url).port || spec.defaultPort}`
+      ? `; start the server with: mcpkit ${sub} --transport http --port ${new URL(launch.url).port || spec.defaultPort}`
       : "";
 
   if (!flags.write) {

@@ -49,6 +49,7 @@ function candidate(ctx: CapabilityContext, e: ManifestEntry, score: number) {
     ...(e.env_var
       ? { env_var: e.env_var, api_key_available: ctx.hasKey(e.env_var), env_instructions: e.env_instructions }
       : {}),
+    ...(e.not_available ? { not_available: e.not_available } : {}),
   };
 }
 
@@ -127,7 +128,12 @@ export function resolveCapability(query: string, ctx: CapabilityContext): Record
   };
 }
 
-function keyRank(c: { requires_api_key: boolean; api_key_available?: boolean }): number {
+function keyRank(c: {
+  requires_api_key: boolean;
+  api_key_available?: boolean;
+  not_available?: string;
+}): number {
+  if (c.not_available) return 3;
   return !c.requires_api_key ? 0 : c.api_key_available ? 1 : 2;
 }
 

@@ -72,4 +72,22 @@ export const gatewayCommand: ServerCommandSpec = {
   ],
   load: () => import("./index.ts"),
   subcommands: gatewaySubcommands,
+  aliasProfiles: {
+    // Started as `pmcp` (a link, the npm bin, `mcpkit pmcp`), the gateway takes PMCP's documented defaults;
+    // the README's "pmcp and mcpkit gateway" table lists each one. Flags and variables still win.
+    pmcp: {
+      defaults: { toolNames: "dotted" },
+      env: { transport: "PMCP_TRANSPORT", host: "PMCP_HOST", port: "PMCP_PORT", logLevel: "PMCP_LOG_LEVEL" },
+      shortFlags: { "-p": "--project", "-c": "--config", "-l": "--log-level" },
+      extraOptions: [
+        { flags: "--debug", description: "log at debug level (PMCP's flag)", implies: { logLevel: "debug" } },
+        {
+          flags: "-q, --quiet",
+          description: "log errors only (PMCP's flag)",
+          implies: { logLevel: "error" },
+        },
+      ],
+      subcommandDefaults: { setup: { mode: "http", name: "pmcp" } },
+    },
+  },
 };

@@ -130,12 +130,40 @@ export class GatewayCore {
       const eager = autoStart.has(spec.name) && !disableAutoStart.has(spec.name);
       this.servers.add(spec, "config", eager);
     }
+    this.loadManifestAutoStart();
     if (specs.length === 0) {
       for (const name of DEFAULT_BUILTINS) {
         const factory = this.opts.ctx.builtins?.[name];
         if (!factory || !this.policy.serverAllowed(name)) continue;
         this.servers.add(this.builtinSpec(name, factory), "builtin", true);
       }
+    }
+  }
+
+  /**
+   * Manifest servers opted in to starting with the gateway: named in an `autoStart` list without being
+   * configured, or, with PMCP_LEGACY_MANIFEST_AUTOSTART=1 (PMCP's switch), every entry marked `auto_start`
+   * (PMCP's pair: playwright, context7). One whose credential is missing is skipped with a warning.
+   */
+  private loadManifestAutoStart(): void {
+    const { autoStart, disableAutoStart } = this.config;
+    const legacy = /^(1|true|yes|on)$/i.test(this.opts.ctx.env.PMCP_LEGACY_MANIFEST_AUTOSTART?.trim() ?? "");
+    for (const entry of this.manifest.all()) {
+      if (!autoStart.has(entry.name) && !(legacy && entry.auto_start)) continue;
+      if (disableAutoStart.has(entry.name) || this.servers.get(entry.name)) continue;
+      if (!this.policy.serverAllowed(entry.name)) continue;
+      if (entry.not_available) {
+        this.log.warn("autoStart names a manifest server that is not available", { server: entry.name });
+        continue;
+      }
+      if (entry.env_var && !this.envStore.has(entry.env_var)) {
+        this.log.warn("autoStart server skipped: its credential is not set", {
+          server: entry.name,
+          env_var: entry.env_var,
+        });
+        continue;
+      }
+      this.servers.add(specFromManifest(entry), "manifest", true);
     }
   }
 

@@ -22,6 +22,17 @@ export const ManifestEntrySchema = z
     package_type: z.enum(["npm", "pypi"]).optional(),
     env_var: z.string().optional(),
     env_instructions: z.string().optional(),
+    /**
+     * How `npm run check:manifest` can check the launch: `npm` (the package is viewed on the npm registry);
+     * the `unverified-*` kinds cannot be checked from where the check runs (PyPI, docker images, remote URLs).
+     */
+    verification: z.enum(["npm", "unverified-pypi", "unverified-docker", "unverified-remote"]).optional(),
+    /** PMCP's auto-start pair: started at start-up when opted in (autoStart in .mcp.json, PMCP_LEGACY_MANIFEST_AUTOSTART=1). */
+    auto_start: z.boolean().optional(),
+    /** Why this server cannot be provisioned (its package is gone and nothing replaces it); provision says so. */
+    not_available: z.string().min(1).optional(),
+    /** What PMCP launches instead, and why this entry differs. */
+    pmcp_differs: z.string().optional(),
   })
   .strict()
   .refine((e) => Boolean(e.command) !== Boolean(e.url), "needs exactly one of 'command' or 'url'");

@@ -34,7 +34,8 @@ function approxBytes(result: { content?: unknown[]; structuredContent?: unknown 
   if (result.structuredContent !== undefined) n += JSON.stringify(result.structuredContent).length * 3;
   return n;
 }
-const bytes = (s: string) => enc.encode(s).length;
+// Counting without encoding: no copy per block on the invoke hot path.
+const bytes = (s: string) => Buffer.byteLength(s, "utf8");
 
 function cutBytes(text: string, max: number): string {
   if (max <= 0) return "";
@@ -85,7 +86,7 @@ export async function capOutput(
       out = cutBytes(clean, Math.max(0, budget - 120));
       truncated = true;
     }
-    const outBytes = bytes(out);
+    let outBytes = out === clean ? size : bytes(out);
     if (uncountedBytes + outBytes <= tokens) {
       // A token is at least one byte, so texts that fit in the remaining tokens as bytes cannot exceed
       // it: count them only if a later block needs the exact remainder.
@@ -97,21 +98,23 @@ export async function capOutput(
         const ids = tk.encode(out);
         if (ids.length > tokens) {
           out = tk.decode(ids.slice(0, Math.max(0, tokens - 30)));
+          outBytes = bytes(out);
           truncated = true;
         }
         tokens -= Math.min(tokens, ids.length);
       } else {
         // No tokenizer loaded: a token is at least a byte, so cutting to the remaining tokens in bytes
         // can only undershoot the cap.
-        if (bytes(out) > tokens) {
+        if (outBytes > tokens) {
           out = cutBytes(out, Math.max(0, tokens - 30));
+          outBytes = bytes(out);
           truncated = true;
         }
-        tokens -= Math.min(tokens, bytes(out));
+        tokens -= Math.min(tokens, outBytes);
       }
     }
-    budget -= bytes(out);
-    if (out.length < clean.length) out += marker(size, bytes(out));
+    budget -= outBytes;
+    if (out.length < clean.length) out += marker(size, outBytes);
     return out;
   };
 

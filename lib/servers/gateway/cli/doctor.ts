@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { SubcommandContext } from "../../../core/command-spec.ts";
 import { LOCK_FILE, listInstances, lockDir, readInstanceFile, readLock } from "../instance-lock.ts";
 import { homeDir } from "../state-dir.ts";
-import { json, str } from "./output.ts";
+import { json, selfName, str } from "./output.ts";
 import { checkPort } from "./port-check.ts";
 import { readGatewayFacts } from "./state.ts";
 
@@ -55,7 +55,7 @@ export async function run(ctx: SubcommandContext): Promise<number> {
       add(
         `credentials.${s.name}`,
         "FAIL",
-        `${s.name} needs ${missing.join(", ")} (never started while unset): mcpkit gateway secrets set ${missing[0]} <value> --scope user`,
+        `${s.name} needs ${missing.join(", ")} (never started while unset): ${selfName(ctx.invokedAs)} secrets set ${missing[0]} <value> --scope user`,
       );
     }
   }
@@ -85,13 +85,14 @@ export async function run(ctx: SubcommandContext): Promise<number> {
   const host = str(o.host) ?? "127.0.0.1";
   const port = Number(o.port ?? 3344);
   const http = await checkPort(host, port);
-  if (http.state === "free") add("http", "OK", `${host}:${port} is free for mcpkit gateway -t http`);
+  if (http.state === "free")
+    add("http", "OK", `${host}:${port} is free for ${selfName(ctx.invokedAs)} -t http`);
   else if (http.state === "mcpkit") add("http", "OK", `an mcpkit server answers at ${http.url}`);
   else
     add(
       "http",
       "FAIL",
-      `${host}:${port} is taken by another program (${http.detail}): mcpkit gateway -t http would fail; pass --port`,
+      `${host}:${port} is taken by another program (${http.detail}): ${selfName(ctx.invokedAs)} -t http would fail; pass --port`,
     );
 
   const dir = lockDir(ctx.env, o.lockDir);
@@ -138,7 +139,7 @@ export async function run(ctx: SubcommandContext): Promise<number> {
   if (o.json) ctx.stdout(json({ ok: !failed, project_root: facts.projectRoot, checks }));
   else {
     ctx.stdout(`${checks.map((c) => `[${c.status}] ${c.name}: ${c.message}`).join("\n")}\n`);
-    if (failed) ctx.stdout("Fix the FAIL lines above and run mcpkit gateway doctor again.\n");
+    if (failed) ctx.stdout(`Fix the FAIL lines above and run ${selfName(ctx.invokedAs)} doctor again.\n`);
   }
   return failed ? 1 : 0;
 }

@@ -3,7 +3,7 @@ import { join, resolve } from "node:path";
 import type { SubcommandContext } from "../../../core/command-spec.ts";
 import { UsageError } from "../../../core/errors.ts";
 import { Manifest, type ManifestEntry } from "../manifest.ts";
-import { str } from "./output.ts";
+import { selfName, str } from "./output.ts";
 
 /** A manifest entry as a .mcp.json server; the credential stays a `${VAR}` placeholder. */
 function entryFor(m: ManifestEntry): Record<string, unknown> {
@@ -42,7 +42,10 @@ export async function run(ctx: SubcommandContext): Promise<number> {
   for (const name of (ctx.options.add as string[] | undefined) ?? []) {
     const m = manifest.get(name);
     if (!m)
-      throw new UsageError(`--add ${name}: not in the manifest (mcpkit gateway status lists what is known)`);
+      throw new UsageError(
+        `--add ${name}: not in the manifest (${selfName(ctx.invokedAs)} status lists what is known)`,
+      );
+    if (m.not_available) throw new UsageError(`--add ${name}: not available: ${m.not_available}`);
     servers[m.name] = entryFor(m);
     if (m.env_var) keys.push(m.env_var);
   }
@@ -52,8 +55,10 @@ export async function run(ctx: SubcommandContext): Promise<number> {
     Object.keys(servers).length
       ? `servers: ${Object.keys(servers).join(", ")}`
       : "no servers yet: add them under mcpServers (with none, the gateway serves its built-in pty and ptc)",
-    ...keys.map((k) => `needs ${k}: mcpkit gateway secrets set ${k} --scope project (value on stdin)`),
-    "check it with: mcpkit gateway doctor",
+    ...keys.map(
+      (k) => `needs ${k}: ${selfName(ctx.invokedAs)} secrets set ${k} --scope project (value on stdin)`,
+    ),
+    `check it with: ${selfName(ctx.invokedAs)} doctor`,
   ];
   ctx.stdout(`${next.join("\n")}\n`);
   return 0;

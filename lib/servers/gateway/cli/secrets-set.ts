@@ -2,7 +2,7 @@ import type { SubcommandContext } from "../../../core/command-spec.ts";
 import { UsageError } from "../../../core/errors.ts";
 import { redactor } from "../../../core/redact.ts";
 import { rejectCredential, rejectVariableName } from "../env-store.ts";
-import { json } from "./output.ts";
+import { json, selfName } from "./output.ts";
 import { declaredNames, scopeOf } from "./secrets-common.ts";
 import { readGatewayFacts } from "./state.ts";
 
@@ -18,7 +18,7 @@ export async function run(ctx: SubcommandContext): Promise<number> {
   if (value === undefined) {
     if (ctx.stdinIsTTY)
       throw new UsageError(
-        "give the value as an argument or on stdin (echo … | mcpkit gateway secrets set NAME)",
+        `give the value as an argument or on stdin (echo … | ${selfName(ctx.invokedAs)} secrets set NAME)`,
       );
     value = (await ctx.readStdin()).replace(/\r?\n$/, "");
   }

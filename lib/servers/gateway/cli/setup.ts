@@ -23,7 +23,8 @@ export async function run(ctx: SubcommandContext): Promise<number> {
   await runSetup(
     {
       client: CLIENTS[client] ?? client,
-      server: "gateway",
+      // `pmcp setup` writes an entry that starts `pmcp` again, so the client gets PMCP's defaults too.
+      server: ctx.invokedAs || "gateway",
       name: str(o.name),
       env: Array.isArray(o.env) ? (o.env as string[]) : [],
       mode,

@@ -5,8 +5,12 @@ import { json, str } from "./output.ts";
 import { checkPort } from "./port-check.ts";
 import { readGatewayFacts, type ServerFacts } from "./state.ts";
 
-const LIVE_NOTE =
-  "live state (started/invoked, tool counts, errors) is known only to a running gateway: ask it with gateway_health";
+/** The meta-tool's name as a gateway started with these flags would list it (`gateway.health` under pmcp). */
+const tool = (ctx: SubcommandContext, verb: string) =>
+  ctx.options.toolNames === "dotted" ? `gateway.${verb}` : `gateway_${verb}`;
+
+const liveNote = (ctx: SubcommandContext) =>
+  `live state (started/invoked, tool counts, errors) is known only to a running gateway: ask it with ${tool(ctx, "health")}`;
 
 /** The gateways registered in the state dir: the HTTP lock holder and the stdio instances. */
 export function runningGateways(options: Record<string, unknown>, env: Record<string, string | undefined>) {
@@ -54,7 +58,7 @@ export async function run(ctx: SubcommandContext): Promise<number> {
   const manifestInfo = manifestEntry
     ? {
         name: manifestEntry.name,
-        state: "manifest-known (not configured; gateway_provision starts it)",
+        state: `manifest-known (not configured; ${tool(ctx, "provision")} starts it)`,
         credentials: manifestEntry.env_var
           ? [{ name: manifestEntry.env_var, present: Boolean(lookup[manifestEntry.env_var]) }]
           : [],
@@ -83,7 +87,7 @@ export async function run(ctx: SubcommandContext): Promise<number> {
     ...(manifestInfo ? { manifest_server: manifestInfo } : {}),
     http: { host, port, ...http },
     gateways,
-    live_state: LIVE_NOTE,
+    live_state: liveNote(ctx),
   };
   const broken = Boolean(
     facts.configError || facts.policyError || facts.manifestError || facts.guidanceError,
@@ -144,7 +148,7 @@ export async function run(ctx: SubcommandContext): Promise<number> {
     `running: ${live.length} stdio gateway(s)${live.length ? `: ${live.map((i) => `pid ${i.pid} in ${i.cwd}`).join(", ")}` : ""}${stale ? `; ${stale} stale instance file(s)` : ""}`,
   );
   lines.push(`log file: ${gateways.log_file}`);
-  lines.push(`note: ${LIVE_NOTE}`);
+  lines.push(`note: ${liveNote(ctx)}`);
   ctx.stdout(`${lines.join("\n")}\n`);
   return broken ? 1 : 0;
 }

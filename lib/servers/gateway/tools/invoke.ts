@@ -77,16 +77,21 @@ export const invoke = defineTool({
         })
         .catch(() => {});
     };
-    const heartbeat = setInterval(
-      () => notify(`${args.tool_id} running ${Math.round((Date.now() - call.started) / 1000)}s`),
-      HEARTBEAT_MS,
-    );
+    // Only a client that asked for progress hears the heartbeat; without a token no timer is made.
+    const heartbeat =
+      token === undefined
+        ? undefined
+        : setInterval(
+            () => notify(`${args.tool_id} running ${Math.round((Date.now() - call.started) / 1000)}s`),
+            HEARTBEAT_MS,
+          );
     started.entry.invoked = true;
     try {
       const result = await started.entry.conn!.callTool(id.tool, callArgs, {
         timeoutMs,
         maxTotalTimeoutMs: CEILING_MS,
         signal: call.controller.signal,
+        signalIsPerCall: true,
         onProgress: (p) => {
           call.lastActivity = Date.now();
           notify(p.message ?? `${args.tool_id}: ${p.progress}${p.total ? `/${p.total}` : ""}`);
@@ -127,7 +132,7 @@ export const invoke = defineTool({
       }
       return replyForError(err, { tool_id: args.tool_id, request_id: call.request_id });
     } finally {
-      clearInterval(heartbeat);
+      if (heartbeat) clearInterval(heartbeat);
       extra.signal.removeEventListener("abort", relay);
       core.pending.end(call);
     }

@@ -44,6 +44,13 @@ export const provision = defineTool({
         { server: name, status: "failed" },
       );
     }
+    if (entry.not_available) {
+      return failure(`${name} cannot be provisioned: ${entry.not_available}`, {
+        server: name,
+        status: "not_available",
+        not_available: entry.not_available,
+      });
+    }
     if (entry.env_var && !core.envStore.has(entry.env_var)) {
       return failure(
         `${name} needs ${entry.env_var}${entry.env_instructions ? ` (${entry.env_instructions})` : ""}: call ${core.name("auth_connect")}(server_name='${name}', credential=...) then provision again`,
