@@ -2,21 +2,26 @@ import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import type { ServerApp, ServerContext } from "../../core/app.ts";
 import { errorMessage } from "../../core/errors.ts";
 import type { Logger } from "../../core/log.ts";
-import type { UpstreamSpec } from "../../upstream/index.ts";
+import { redactor } from "../../core/redact.ts";
+import { UpstreamError, type UpstreamSpec } from "../../upstream/index.ts";
 import { Catalog } from "./catalog.ts";
 import { type DiscoveredConfig, discoverConfig } from "./config-discovery.ts";
 import { DescriptionCache } from "./description-cache.ts";
 import { EnvStore } from "./env-store.ts";
 import type { GuidanceLevel } from "./guidance.ts";
 import { type GuidanceLayers, presetLayers } from "./guidance-config.ts";
+import { CatalogIndexer } from "./indexer.ts";
+import { DownstreamLifecycle, type LifecycleSettings } from "./lifecycle.ts";
 import type { Manifest, ManifestEntry } from "./manifest.ts";
 import { PendingCalls } from "./pending.ts";
 import { PersistedServers } from "./persisted-servers.ts";
 import type { Policy } from "./policy.ts";
 import { ProvisionJobs, specFromManifest } from "./provisioner.ts";
+import { fetchAll } from "./proxy-shared.ts";
 import { OutputRedactor } from "./redaction.ts";
 import { RegistryClient } from "./registry-client.ts";
 import { GatewayError, type ServerEntry, ServerTable } from "./server-table.ts";
+import { specHash } from "./spec-hash.ts";
 import { userConfigDir } from "./state-dir.ts";
 import type { ToolNameStyle } from "./tool-names.ts";
 import { recordFromTool } from "./tool-record.ts";
@@ -38,6 +43,8 @@ export interface CoreOptions {
   guidanceLayers?: GuidanceLayers;
   cacheDir: string;
   registryUrl: string;
+  /** Flag/env overrides of the policy's lifecycle section. */
+  lifecycle?: Partial<LifecycleSettings>;
 }
 
 /** Everything the meta-tools share: servers, catalog, policy, pending calls, jobs, credentials. */
@@ -53,6 +60,12 @@ export class GatewayCore {
   readonly envStore: EnvStore;
   readonly redactor: OutputRedactor;
   readonly servers: ServerTable;
+  /** Background indexing of configured servers (indexer.ts). */
+  readonly indexer: CatalogIndexer;
+  /** Idle reaping and the process cap (lifecycle.ts). */
+  readonly lifecycle: DownstreamLifecycle;
+  /** How long catalog_search and describe wait for servers still being indexed, by default. */
+  readonly searchWaitMs: number;
   readonly toolNames: ToolNameStyle;
   readonly guidance: GuidanceLevel;
   readonly guidanceLayers: GuidanceLayers;
@@ -65,6 +78,7 @@ export class GatewayCore {
   revision = 1;
   lastRefresh = new Date().toISOString();
   private readonly builtinApps = new Map<string, Promise<ServerApp>>();
+  private backgroundStarted = false;
 
   constructor(readonly opts: CoreOptions) {
     const { ctx } = opts;
@@ -93,10 +107,33 @@ export class GatewayCore {
       ctx.version,
       (server, tools) => this.indexTools(server, tools),
     );
+    const lc = opts.policy.lifecycle;
+    this.lifecycle = new DownstreamLifecycle(
+      this.servers,
+      this.pending,
+      {
+        idleTimeoutMs: opts.lifecycle?.idleTimeoutMs ?? lc.idle_timeout,
+        maxRunning: opts.lifecycle?.maxRunning ?? lc.max_running,
+      },
+      ctx.log.child("lifecycle"),
+    );
+    this.servers.beforeStart = (entry) => this.lifecycle.makeRoom(entry);
+    this.searchWaitMs = lc.search_wait;
+    this.indexer = new CatalogIndexer(
+      {
+        entries: () => this.servers.all(),
+        entry: (name) => this.servers.get(name),
+        cacheCurrent: (entry) => this.cache.specHash(entry.name) === this.specHashOf(entry),
+        indexServer: (name, timeoutMs) => this.indexServer(name, timeoutMs),
+        log: ctx.log.child("index"),
+      },
+      { concurrency: lc.index_concurrency, timeoutMs: lc.index_timeout },
+    );
     this.jobs = new ProvisionJobs(this);
     this.persisted = new PersistedServers(this.config.projectRoot, userConfigDir(ctx.env), ctx.log);
     this.loadServers();
     this.loadPersisted();
+    this.indexer.plan();
   }
 
   /**
@@ -168,20 +205,164 @@ export class GatewayCore {
     return spec;
   }
 
-  /** Starts eager servers in the background; the client's handshake never waits for them. */
+  /**
+   * Starts eager servers, background indexing and the idle check; the client's handshake never waits
+   * for any of it. Idempotent (the first handshake, a fallback timer and the first search all call it).
+   */
   startBackground(): void {
+    if (this.backgroundStarted) return;
+    this.backgroundStarted = true;
     this.servers.startEager();
+    this.indexer.start();
+    this.lifecycle.start();
   }
 
-  /** Tools of a server as catalog records, capped by limits.max_tools_per_server, cached for offline search. */
+  /** The fingerprint of what would run for this entry (cached cards are trusted only when it matches). */
+  specHashOf(entry: ServerEntry): string {
+    return specHash(entry.raw, this.opts.ctx.version);
+  }
+
+  /**
+   * Tools of a server as catalog records, capped by limits.max_tools_per_server, written to the
+   * description cache and compared with the accepted definitions (changed ones are marked).
+   */
   indexTools(server: string, tools: Tool[]): ToolRecord[] {
-    const records = tools
+    const entry = this.servers.get(server);
+    const listed = tools
       .slice(0, this.policy.limits.max_tools_per_server)
       .map((t) => recordFromTool(server, t as never));
+    const changes = this.cache.update(server, listed, entry ? this.specHashOf(entry) : undefined);
+    const records = changes.size
+      ? listed.map((r) => {
+          const change = changes.get(r.name);
+          return change ? { ...r, changed: change } : r;
+        })
+      : listed;
+    if (changes.size) {
+      this.log.warn("downstream tool definitions changed since they were indexed", {
+        server,
+        tools: [...changes.keys()],
+      });
+    }
     this.catalog.setLive(server, records);
-    this.cache.update(server, records);
+    this.catalog.setCachedServer(server, this.cache.recordsOf(server) ?? []);
     this.revision++;
+    if (entry) this.indexer.markIndexed(server);
     return records;
+  }
+
+  /**
+   * One indexing pass over a server: start it (unless running), list tools (into catalog and cache),
+   * resources, templates and prompts (counted), then stop it again unless it is autoStart, was running
+   * before, or someone used it meanwhile. Bounded by `timeoutMs`; a server that overruns is stopped.
+   */
+  async indexServer(name: string, timeoutMs: number): Promise<void> {
+    const entry = this.servers.get(name);
+    if (!entry) return;
+    const wasRunning = this.servers.isRunning(entry);
+    const since = Date.now();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let outcome: "indexed" | "index_failed" = "indexed";
+    entry.indexing = true;
+    try {
+      const work = (async () => {
+        const { conn, tools } = await this.servers.ensure(name, { touch: false });
+        if (this.cache.specHash(name) !== this.specHashOf(entry) || !this.catalog.isLive(name)) {
+          this.indexTools(name, tools);
+        }
+        const client = conn.client;
+        const caps = client?.getServerCapabilities();
+        if (!client || !caps) return;
+        const count = (kind: "resources" | "templates" | "prompts") =>
+          fetchAll(client, kind).then(
+            (items) => items.length,
+            () => undefined,
+          );
+        this.cache.setLists(name, {
+          ...(caps.resources
+            ? { resources: await count("resources"), resource_templates: await count("templates") }
+            : {}),
+          ...(caps.prompts ? { prompts: await count("prompts") } : {}),
+        });
+      })();
+      await Promise.race([
+        work,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () =>
+              reject(
+                new GatewayError(
+                  `server '${name}' did not start and list its tools within ${Math.round(timeoutMs / 100) / 10} s (lifecycle.index_timeout)`,
+                  "index_timeout",
+                ),
+              ),
+            timeoutMs,
+          );
+        }),
+      ]);
+    } catch (err) {
+      outcome = "index_failed";
+      throw await this.indexFailure(entry, err);
+    } finally {
+      clearTimeout(timer);
+      entry.indexing = false;
+      const used = (entry.lastUsed ?? 0) >= since || this.pending.list(name).length > 0;
+      if (!wasRunning && !entry.eager && !used && this.servers.get(name) === entry) {
+        await this.servers.stop(name, outcome).catch(() => {});
+      }
+    }
+  }
+
+  /**
+   * An indexing failure as one actionable line naming the server, with how its process ended (or the
+   * last lines of its stderr) when that explains more than the protocol error does.
+   */
+  private async indexFailure(entry: ServerEntry, err: unknown): Promise<Error> {
+    if (err instanceof GatewayError || err instanceof UpstreamError) return err;
+    // The process's exit is reported just after the request fails; give it a moment to arrive.
+    await new Promise((r) => setTimeout(r, 100));
+    const conn = entry.conn;
+    const lost = conn?.health().lastError;
+    const tail = conn
+      ?.stderrText()
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .slice(-2)
+      .join(" | ");
+    const detail = lost ?? (tail ? `stderr: ${tail}` : undefined);
+    return new Error(
+      redactor.redact(
+        `server '${entry.name}' failed while being indexed: ${errorMessage(err)}${detail ? ` (${detail})` : ""}`,
+      ),
+    );
+  }
+
+  /**
+   * Accepts changed tool definitions (every one, or the given tool ids / server names): they become the
+   * baseline, their cards lose the mark, and a `changed_tools: block` policy lets them be invoked again.
+   */
+  acceptChanges(which: true | string[]): string[] {
+    const accepted: string[] = [];
+    for (const { server, tool } of this.cache.allChanges()) {
+      const id = `${server}::${tool}`;
+      if (which !== true && !which.includes(id) && !which.includes(server)) continue;
+      if (!this.cache.accept(server, [tool]).length) continue;
+      accepted.push(id);
+      const live = this.catalog.liveTools(server);
+      if (live.length) {
+        this.catalog.setLive(
+          server,
+          live.map((r) => (r.name === tool && r.changed ? { ...r, changed: undefined } : r)),
+        );
+      }
+      this.catalog.setCachedServer(server, this.cache.recordsOf(server) ?? []);
+    }
+    if (accepted.length) {
+      this.revision++;
+      this.log.info("changed tool definitions accepted", { tools: accepted });
+    }
+    return accepted;
   }
 
   /** Starts (or joins the start of) a server and returns its indexed tools. Policy is checked first. */
@@ -248,6 +429,7 @@ export class GatewayCore {
         removed.push(entry.name);
         await this.servers.remove(entry.name);
         this.catalog.dropLive(entry.name);
+        this.indexer.forget(entry.name);
       } else if (JSON.stringify(spec) !== JSON.stringify(entry.raw)) {
         changed.push(entry.name);
         await this.servers.remove(entry.name);
@@ -264,6 +446,8 @@ export class GatewayCore {
     this.revision++;
     this.lastRefresh = new Date().toISOString();
     this.servers.startEager();
+    // New and changed servers are indexed (unless the cache already knows their launch spec).
+    if (added.length || changed.length) this.indexer.plan([...added, ...changed]);
     return {
       ok: true,
       servers_seen: this.servers.all().length,
@@ -278,6 +462,8 @@ export class GatewayCore {
 
   async close(): Promise<void> {
     for (const call of this.pending.list()) call.controller.abort(new Error("gateway shutting down"));
+    this.indexer.close();
+    this.lifecycle.close();
     this.jobs.close();
     await this.servers.closeAll();
     for (const p of this.builtinApps.values()) {

@@ -245,7 +245,7 @@ function listMethod(kind: ListKind): string {
 }
 
 /** Every page of one list, bounded by MAX_PAGES and MAX_ITEMS; a repeated cursor ends the walk. */
-async function fetchAll(client: Client, kind: ListKind, signal?: AbortSignal): Promise<unknown[]> {
+export async function fetchAll(client: Client, kind: ListKind, signal?: AbortSignal): Promise<unknown[]> {
   const out: unknown[] = [];
   const seen = new Set<string>();
   let cursor: string | undefined;
