@@ -119,6 +119,38 @@ for (const transport of ["stdio", "http"] as const) {
     );
 
     it(
+      "resources and prompts of an indexed server are listed while it is stopped; reading one starts it",
+      async () => {
+        const s = scratch();
+        writeJson(join(s.dir, ".mcp.json"), {
+          mcpServers: { everything: { command: "node", args: [EVERYTHING, "stdio"] } },
+        });
+        await once(transport, [], s.env(), s.dir, async (gw) => {
+          await call(gw.client, "catalog_search", { query: "echo" });
+          const h = (await waitFor(async () => {
+            const x = await call(gw.client, "health");
+            return row(x, "everything").state === "configured" ? x : undefined;
+          }))!;
+          expect(row(h, "everything").offers.resources).toBeGreaterThan(0);
+          expect(row(h, "everything").offers.prompts).toBeGreaterThan(0);
+          const resources = (await gw.client.listResources()).resources;
+          const doc = resources.find((r) => r.uri.startsWith("demo://resource/static/document/"));
+          expect(doc?._meta?.["mcpkit/server"]).toBe("everything");
+          const prompts = (await gw.client.listPrompts()).prompts.map((p) => p.name);
+          expect(prompts).toContain("everything__simple-prompt");
+          // Listing started nothing; reading does.
+          expect(row(await call(gw.client, "health"), "everything").state).toBe("configured");
+          const read = await gw.client.readResource({ uri: doc!.uri });
+          expect(read.contents.length).toBeGreaterThan(0);
+          expect(row(await call(gw.client, "health"), "everything").state).toBe("started");
+          const got = await gw.client.getPrompt({ name: "everything__simple-prompt" });
+          expect(got.messages.length).toBeGreaterThan(0);
+        });
+      },
+      TIMEOUT,
+    );
+
+    it(
       "search waits for a slow server (3 s to start), bounded per call by wait_ms; describe waits too",
       async () => {
         const s = scratch();

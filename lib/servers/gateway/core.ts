@@ -270,20 +270,15 @@ export class GatewayCore {
         if (this.cache.specHash(name) !== this.specHashOf(entry) || !this.catalog.isLive(name)) {
           this.indexTools(name, tools);
         }
+        // Resources, templates and prompts go to the cache too, so they are listed while it is stopped.
         const client = conn.client;
         const caps = client?.getServerCapabilities();
         if (!client || !caps) return;
-        const count = (kind: "resources" | "templates" | "prompts") =>
-          fetchAll(client, kind).then(
-            (items) => items.length,
-            () => undefined,
-          );
-        this.cache.setLists(name, {
-          ...(caps.resources
-            ? { resources: await count("resources"), resource_templates: await count("templates") }
-            : {}),
-          ...(caps.prompts ? { prompts: await count("prompts") } : {}),
-        });
+        for (const kind of ["resources", "templates", "prompts"] as const) {
+          const offered = kind === "prompts" ? caps.prompts : caps.resources;
+          const items = offered ? await fetchAll(client, kind).catch(() => undefined) : [];
+          if (items) this.cache.setList(name, kind, items);
+        }
       })();
       await Promise.race([
         work,

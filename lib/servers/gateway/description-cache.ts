@@ -26,18 +26,23 @@ interface CachedChange {
   accepted: AcceptedDefinition;
 }
 
-/** What a server's resources and prompts looked like when it was indexed (names only, for health). */
-export interface CachedLists {
-  resources?: number;
-  resource_templates?: number;
-  prompts?: number;
-}
+/** The list kinds a server's resources and prompts come in (as the proxies name them). */
+export type CachedListKind = "resources" | "templates" | "prompts";
 
-interface CachedServer extends CachedLists {
+/**
+ * A server's resources, resource templates and prompts as last listed, so they can be listed while it
+ * is not running. A kind with more than MAX_CACHED_ITEMS items keeps only its count.
+ */
+type CachedLists = Partial<Record<CachedListKind, { count: number; items?: unknown[] }>>;
+
+const MAX_CACHED_ITEMS = 1000;
+
+interface CachedServer {
   generated_at: string;
   /** Fingerprint of the launch spec the tools were listed from (spec-hash.ts); absent in older files. */
   spec_hash?: string;
   tools: CachedTool[];
+  lists?: CachedLists;
   /** Tools whose definition differs from the accepted one, until gateway_refresh accepts them. */
   changes?: Record<string, CachedChange>;
 }
@@ -111,15 +116,17 @@ export class DescriptionCache {
     return this.data.servers[server]?.generated_at;
   }
 
-  lists(server: string): CachedLists {
-    const e = this.data.servers[server];
-    if (!e) return {};
-    const { resources, resource_templates, prompts } = e;
-    return {
-      ...(resources !== undefined ? { resources } : {}),
-      ...(resource_templates !== undefined ? { resource_templates } : {}),
-      ...(prompts !== undefined ? { prompts } : {}),
-    };
+  /** How many resources, templates and prompts the server offered when last listed. */
+  listCounts(server: string): Partial<Record<CachedListKind, number>> {
+    const lists = this.data.servers[server]?.lists ?? {};
+    const out: Partial<Record<CachedListKind, number>> = {};
+    for (const [kind, v] of Object.entries(lists)) if (v) out[kind as CachedListKind] = v.count;
+    return out;
+  }
+
+  /** The items of one list as last listed; undefined when never listed or too many to keep. */
+  listItems(server: string, kind: CachedListKind): unknown[] | undefined {
+    return this.data.servers[server]?.lists?.[kind]?.items;
   }
 
   /**
@@ -161,22 +168,28 @@ export class DescriptionCache {
       };
     });
     this.data.servers[server] = {
-      ...(prev ? this.lists(server) : {}),
       generated_at: now,
       ...((specHash ?? prev?.spec_hash) ? { spec_hash: specHash ?? prev?.spec_hash } : {}),
       tools: cached,
+      ...(prev?.lists ? { lists: prev.lists } : {}),
       ...(Object.keys(changes).length ? { changes } : {}),
     };
     this.save();
     return new Map(Object.entries(changes).map(([name, c]) => [name, publicChange(c)]));
   }
 
-  /** Records how many resources, templates and prompts the server offered when it was indexed. */
-  setLists(server: string, lists: CachedLists): void {
+  /**
+   * Records a fresh listing of the server's resources, templates or prompts (written only when it
+   * differs from what is cached). A server whose tools were never cached gets no entry from this.
+   */
+  setList(server: string, kind: CachedListKind, items: unknown[]): void {
+    const next = { count: items.length, ...(items.length <= MAX_CACHED_ITEMS ? { items } : {}) };
+    const current = this.data.servers[server]?.lists?.[kind];
+    if (current && JSON.stringify(current) === JSON.stringify(next)) return;
     this.reload();
     const entry = this.data.servers[server];
     if (!entry) return;
-    Object.assign(entry, lists);
+    entry.lists = { ...(entry.lists ?? {}), [kind]: next };
     this.save();
   }
 

@@ -50,8 +50,8 @@ export const health = defineTool({
       }
       const index = indexRow(core, e);
       if (index) row.index = index;
-      // Resources, templates and prompts it offered when last indexed (listed only while it runs).
-      const offers = core.cache.lists(e.name);
+      // Resources, templates and prompts it offered when last listed.
+      const offers = core.cache.listCounts(e.name);
       if (Object.keys(offers).length) row.offers = offers;
       const changed = [...core.cache.changes(e.name).keys()];
       if (changed.length) row.changed_tools = changed;
