@@ -173,13 +173,40 @@ for (const transport of ["stdio", "http"] as const) {
           const partial = await call(gw.client, "describe", { tool_id: "slow::slow_echo", wait_ms: 0 });
           expect(partial.isError).toBe(true);
           expect(partial.data.code).toBe("indexing");
-          // The default bound (5 s) covers a 3 s start.
-          const found = await call(gw.client, "catalog_search", { query: "echo" });
+          // The default bound (5 s) covers a 3 s start; a client that asked for progress hears when it is done.
+          const progress: Array<{ message?: string }> = [];
+          const found = await call(
+            gw.client,
+            "catalog_search",
+            { query: "echo" },
+            { onprogress: (p) => progress.push(p as { message?: string }) },
+          );
+          expect(progress.map((p) => p.message)).toContain("indexing done");
           expect(found.data.results[0]?.tool_id).toBe("slow::slow_echo");
           expect(found.data.indexing).toBeUndefined();
           const described = await call(gw.client, "describe", { tool_id: "slow::slow_echo" });
           expect(described.isError).toBe(false);
           expect(described.data.input_schema.properties.text.type).toBe("string");
+        });
+        // Its launch spec changes: while it is indexed again, the cached card is what is known.
+        writeJson(join(s.dir, ".mcp.json"), {
+          mcpServers: {
+            slow: {
+              command: "node",
+              args: [FIXTURE],
+              env: { FIXTURE_LOG: log, FIXTURE_NAME: "slow", FIXTURE_START_DELAY_MS: "3001" },
+            },
+          },
+        });
+        await once(transport, [], s.env(), s.dir, async (gw) => {
+          const stale = await call(gw.client, "catalog_search", { query: "echo", wait_ms: 0 });
+          expect(stale.data.results[0]?.tool_id).toBe("slow::slow_echo");
+          expect(stale.data.indexing).toEqual(["slow"]);
+          const partial = await call(gw.client, "describe", { tool_id: "slow::slow_echo", wait_ms: 0 });
+          expect(partial.isError).toBe(false);
+          expect(partial.data).toMatchObject({ partial: true, indexing: ["slow"] });
+          expect(partial.data.description).toBe("Echo the given text back");
+          expect(partial.data.input_schema).toBeUndefined();
         });
       },
       TIMEOUT,

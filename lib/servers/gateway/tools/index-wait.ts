@@ -20,24 +20,30 @@ export async function waitForIndexing(
   const total = core.indexer.inProgress(names).length;
   if (!total) return [];
   let step = 0;
-  return core.indexer.settle(waitMs ?? core.searchWaitMs, {
+  const sent: Promise<unknown>[] = [];
+  const left = await core.indexer.settle(waitMs ?? core.searchWaitMs, {
     ...(names ? { names } : {}),
     signal: extra.signal,
-    onChange: (left) => {
+    onChange: (remaining) => {
       if (token === undefined) return;
-      void extra
-        .sendNotification({
-          method: "notifications/progress",
-          params: {
-            progressToken: token,
-            progress: ++step,
-            total,
-            message: left.length ? `still indexing: ${left.join(", ")}` : "indexing done",
-          },
-        })
-        .catch(() => {});
+      sent.push(
+        extra
+          .sendNotification({
+            method: "notifications/progress",
+            params: {
+              progressToken: token,
+              progress: ++step,
+              total,
+              message: remaining.length ? `still indexing: ${remaining.join(", ")}` : "indexing done",
+            },
+          })
+          .catch(() => {}),
+      );
     },
   });
+  // Progress must reach the client before the result does (it drops progress for a finished request).
+  await Promise.all(sent);
+  return left;
 }
 
 /** Servers with no known tools and why (index failed, variables missing), for search answers. */
