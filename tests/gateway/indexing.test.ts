@@ -173,12 +173,13 @@ for (const transport of ["stdio", "http"] as const) {
           const partial = await call(gw.client, "describe", { tool_id: "slow::slow_echo", wait_ms: 0 });
           expect(partial.isError).toBe(true);
           expect(partial.data.code).toBe("indexing");
-          // The default bound (5 s) covers a 3 s start; a client that asked for progress hears when it is done.
+          // A bound that covers a 3 s start even on a loaded machine (the default, 5 s, is checked below);
+          // a client that asked for progress hears when indexing is done.
           const progress: Array<{ message?: string }> = [];
           const found = await call(
             gw.client,
             "catalog_search",
-            { query: "echo" },
+            { query: "echo", wait_ms: 20_000 },
             { onprogress: (p) => progress.push(p as { message?: string }) },
           );
           expect(progress.map((p) => p.message)).toContain("indexing done");
@@ -186,6 +187,7 @@ for (const transport of ["stdio", "http"] as const) {
           expect(found.data.indexing).toBeUndefined();
           const described = await call(gw.client, "describe", { tool_id: "slow::slow_echo" });
           expect(described.isError).toBe(false);
+          expect((await call(gw.client, "health")).data.lifecycle.search_wait_s).toBe(5);
           expect(described.data.input_schema.properties.text.type).toBe("string");
         });
         // Its launch spec changes: while it is indexed again, the cached card is what is known.
