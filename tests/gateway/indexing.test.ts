@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT, waitFor } from "../helpers/mcpkit.ts";
-import { call, EVERYTHING, type GatewaySession, openGateway, scratch, writeJson } from "./helpers.ts";
+import { isAlive, ROOT, waitFor } from "../helpers/mcpkit.ts";
+import { call, EVERYTHING, FAULTY, type GatewaySession, openGateway, scratch, writeJson } from "./helpers.ts";
 
 /** Spawning real servers is slow on shared machines; bun test defaults to 5 s. */
 const TIMEOUT = 90_000;
@@ -262,6 +262,33 @@ for (const transport of ["stdio", "http"] as const) {
 }
 
 describe("gateway indexing, transport-independent", () => {
+  it(
+    "a server that never finishes starting is stopped after index_timeout and reported",
+    async () => {
+      const s = scratch();
+      const log = join(s.dir, "stuck.log");
+      writeJson(join(s.dir, ".mcp.json"), {
+        mcpServers: {
+          stuck: { command: "node", args: [FAULTY], env: { FAULTY_NEVER_READY: "1", FAULTY_LOG: log } },
+        },
+      });
+      const policy = join(s.dir, "policy.yaml");
+      writeFileSync(policy, "lifecycle:\n  index_timeout: 1s\n");
+      await once("stdio", ["--policy", policy], s.env(), s.dir, async (gw) => {
+        const r = await call(gw.client, "catalog_search", { query: "echo" });
+        expect(r.data.indexing ?? []).toEqual([]);
+        expect(r.data.not_indexed[0].server).toBe("stuck");
+        const h = await call(gw.client, "health");
+        expect(row(h, "stuck").index.error).toContain("did not start and list its tools within 1 s");
+        expect(row(h, "stuck").state).toBe("configured");
+        // The process that overran was killed, not left behind.
+        const pid = Number(lines(log)[0]!.split(" ")[1]);
+        await waitFor(() => !isAlive(pid));
+      });
+    },
+    TIMEOUT,
+  );
+
   it(
     "index_concurrency 0 turns indexing off: configured servers are only started on use",
     async () => {
