@@ -2,14 +2,14 @@ import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import type { ServerApp, ServerContext } from "../../core/app.ts";
 import { errorMessage } from "../../core/errors.ts";
 import type { Logger } from "../../core/log.ts";
-import { redactor } from "../../core/redact.ts";
-import { UpstreamError, type UpstreamSpec } from "../../upstream/index.ts";
+import type { UpstreamSpec } from "../../upstream/index.ts";
 import { Catalog } from "./catalog.ts";
 import { type DiscoveredConfig, discoverConfig } from "./config-discovery.ts";
 import { DescriptionCache } from "./description-cache.ts";
 import { EnvStore } from "./env-store.ts";
 import type { GuidanceLevel } from "./guidance.ts";
 import { type GuidanceLayers, presetLayers } from "./guidance-config.ts";
+import { indexServer } from "./index-pass.ts";
 import { CatalogIndexer } from "./indexer.ts";
 import { DownstreamLifecycle, type LifecycleSettings } from "./lifecycle.ts";
 import type { Manifest, ManifestEntry } from "./manifest.ts";
@@ -17,7 +17,6 @@ import { PendingCalls } from "./pending.ts";
 import { PersistedServers } from "./persisted-servers.ts";
 import type { Policy } from "./policy.ts";
 import { ProvisionJobs, specFromManifest } from "./provisioner.ts";
-import { fetchAll } from "./proxy-shared.ts";
 import { OutputRedactor } from "./redaction.ts";
 import { RegistryClient } from "./registry-client.ts";
 import { GatewayError, type ServerEntry, ServerTable } from "./server-table.ts";
@@ -251,86 +250,9 @@ export class GatewayCore {
     return records;
   }
 
-  /**
-   * One indexing pass over a server: start it (unless running), list tools (into catalog and cache),
-   * resources, templates and prompts (counted), then stop it again unless it is autoStart, was running
-   * before, or someone used it meanwhile. Bounded by `timeoutMs`; a server that overruns is stopped.
-   */
-  async indexServer(name: string, timeoutMs: number): Promise<void> {
-    const entry = this.servers.get(name);
-    if (!entry) return;
-    const wasRunning = this.servers.isRunning(entry);
-    const since = Date.now();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let outcome: "indexed" | "index_failed" = "indexed";
-    entry.indexing = true;
-    try {
-      const work = (async () => {
-        const { conn, tools } = await this.servers.ensure(name, { touch: false });
-        if (this.cache.specHash(name) !== this.specHashOf(entry) || !this.catalog.isLive(name)) {
-          this.indexTools(name, tools);
-        }
-        // Resources, templates and prompts go to the cache too, so they are listed while it is stopped.
-        const client = conn.client;
-        const caps = client?.getServerCapabilities();
-        if (!client || !caps) return;
-        for (const kind of ["resources", "templates", "prompts"] as const) {
-          const offered = kind === "prompts" ? caps.prompts : caps.resources;
-          const items = offered ? await fetchAll(client, kind).catch(() => undefined) : [];
-          if (items) this.cache.setList(name, kind, items);
-        }
-      })();
-      await Promise.race([
-        work,
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () =>
-              reject(
-                new GatewayError(
-                  `server '${name}' did not start and list its tools within ${Math.round(timeoutMs / 100) / 10} s (lifecycle.index_timeout)`,
-                  "index_timeout",
-                ),
-              ),
-            timeoutMs,
-          );
-        }),
-      ]);
-    } catch (err) {
-      outcome = "index_failed";
-      throw await this.indexFailure(entry, err);
-    } finally {
-      clearTimeout(timer);
-      entry.indexing = false;
-      const used = (entry.lastUsed ?? 0) >= since || this.pending.list(name).length > 0;
-      if (!wasRunning && !entry.eager && !used && this.servers.get(name) === entry) {
-        await this.servers.stop(name, outcome).catch(() => {});
-      }
-    }
-  }
-
-  /**
-   * An indexing failure as one actionable line naming the server, with how its process ended (or the
-   * last lines of its stderr) when that explains more than the protocol error does.
-   */
-  private async indexFailure(entry: ServerEntry, err: unknown): Promise<Error> {
-    if (err instanceof GatewayError || err instanceof UpstreamError) return err;
-    // The process's exit is reported just after the request fails; give it a moment to arrive.
-    await new Promise((r) => setTimeout(r, 100));
-    const conn = entry.conn;
-    const lost = conn?.health().lastError;
-    const tail = conn
-      ?.stderrText()
-      .split(/\r?\n/)
-      .map((l) => l.trim())
-      .filter(Boolean)
-      .slice(-2)
-      .join(" | ");
-    const detail = lost ?? (tail ? `stderr: ${tail}` : undefined);
-    return new Error(
-      redactor.redact(
-        `server '${entry.name}' failed while being indexed: ${errorMessage(err)}${detail ? ` (${detail})` : ""}`,
-      ),
-    );
+  /** One background indexing pass over a server (index-pass.ts). */
+  indexServer(name: string, timeoutMs: number): Promise<void> {
+    return indexServer(this, name, timeoutMs);
   }
 
   /**
