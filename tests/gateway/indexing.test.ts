@@ -174,7 +174,7 @@ for (const transport of ["stdio", "http"] as const) {
           expect(partial.isError).toBe(true);
           expect(partial.data.code).toBe("indexing");
           // A bound that covers a 3 s start even on a loaded machine (the default, 5 s, is checked below);
-          // a client that asked for progress hears when indexing is done.
+          // a client that asked for progress hears what is being waited for.
           const progress: Array<{ message?: string }> = [];
           const found = await call(
             gw.client,
@@ -182,7 +182,7 @@ for (const transport of ["stdio", "http"] as const) {
             { query: "echo", wait_ms: 20_000 },
             { onprogress: (p) => progress.push(p as { message?: string }) },
           );
-          expect(progress.map((p) => p.message)).toContain("indexing done");
+          expect(progress.map((p) => p.message)).toContain("waiting for slow to be indexed");
           expect(found.data.results[0]?.tool_id).toBe("slow::slow_echo");
           expect(found.data.indexing).toBeUndefined();
           const described = await call(gw.client, "describe", { tool_id: "slow::slow_echo" });

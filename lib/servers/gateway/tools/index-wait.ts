@@ -19,29 +19,36 @@ export async function waitForIndexing(
   const token = extra._meta?.progressToken;
   const total = core.indexer.inProgress(names).length;
   if (!total) return [];
-  let step = 0;
+  // One progress notification as the wait starts and one each time a server finishes while others
+  // remain; none for the last one: the result follows at once (and an SDK client that reads both in one
+  // chunk drops progress that arrives with the result).
+  let last = -1;
   const sent: Promise<unknown>[] = [];
+  const notify = (remaining: string[]) => {
+    if (token === undefined || !remaining.length) return;
+    // Servers done so far; always increasing, as MCP requires (a failed server may be queued again).
+    const progress = Math.max(last + 1, total - remaining.length);
+    last = progress;
+    sent.push(
+      extra
+        .sendNotification({
+          method: "notifications/progress",
+          params: {
+            progressToken: token,
+            progress,
+            total: Math.max(total, progress + remaining.length),
+            message: `waiting for ${remaining.join(", ")} to be indexed`,
+          },
+        })
+        .catch(() => {}),
+    );
+  };
+  notify(core.indexer.inProgress(names));
   const left = await core.indexer.settle(waitMs ?? core.searchWaitMs, {
     ...(names ? { names } : {}),
     signal: extra.signal,
-    onChange: (remaining) => {
-      if (token === undefined) return;
-      sent.push(
-        extra
-          .sendNotification({
-            method: "notifications/progress",
-            params: {
-              progressToken: token,
-              progress: ++step,
-              total,
-              message: remaining.length ? `still indexing: ${remaining.join(", ")}` : "indexing done",
-            },
-          })
-          .catch(() => {}),
-      );
-    },
+    onChange: notify,
   });
-  // Progress must reach the client before the result does (it drops progress for a finished request).
   await Promise.all(sent);
   return left;
 }
