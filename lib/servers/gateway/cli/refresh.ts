@@ -19,7 +19,8 @@ const PER_SERVER_TIMEOUT_MS = 30_000;
  * `mcpkit gateway refresh`: with a running HTTP gateway, calls its gateway_refresh (config diff; --force
  * cancels calls in flight). Without one, an offline refresh: starts each configured server (4 at a time,
  * 30 s each), lists its tools and writes them to the description cache the gateway reads
- * (<cache dir>/gateway/descriptions.json), so include_offline searches find them before they ever start.
+ * (<cache dir>/gateway/descriptions.json) with the launch spec they came from, so a gateway started later
+ * finds them without starting or indexing anything.
  */
 export async function run(ctx: SubcommandContext): Promise<number> {
   const o = ctx.options;
