@@ -162,6 +162,43 @@ for (const transport of ["stdio", "http"] as const) {
   });
 }
 
+describe("gateway process cap under concurrent starts", () => {
+  it(
+    "three servers started at once under max_running 2: all calls succeed, never more than two run",
+    async () => {
+      const s = scratch();
+      const servers = Object.fromEntries(["a", "b", "c"].map((n) => [n, fixtureServer(s.dir, n)]));
+      writeJson(join(s.dir, ".mcp.json"), {
+        mcpServers: Object.fromEntries(Object.entries(servers).map(([n, f]) => [n, f.spec])),
+      });
+      const policy = join(s.dir, "policy.yaml");
+      writeFileSync(policy, "lifecycle:\n  max_running: 2\n");
+      const gw = await openGateway("stdio", ["--policy", policy], s.env(), s.dir);
+      try {
+        await healthWhen(gw, (r) =>
+          ["a", "b", "c"].every((n) => r[n]?.index?.state === "indexed" && r[n].state === "configured"),
+        );
+        const results = await Promise.all(["a", "b", "c"].map((n) => echo(gw, n, n)));
+        expect(results.map((r) => r.text)).toEqual(["a_echo: a", "b_echo: b", "c_echo: c"]);
+        const h = await health(gw);
+        expect(h.data.lifecycle.running_processes).toBe(2);
+        expect(h.data.lifecycle.evicted).toBeGreaterThanOrEqual(1);
+        // Every process that was stopped is gone: only two fixture processes are alive.
+        const pids = Object.values(servers).flatMap((f) =>
+          readFileSync(f.log, "utf8")
+            .split("\n")
+            .filter((l) => l.startsWith("start "))
+            .map((l) => Number(l.split(" ")[1])),
+        );
+        await waitFor(() => pids.filter((p) => isAlive(p)).length === 2);
+      } finally {
+        await gw.close();
+      }
+    },
+    TIMEOUT,
+  );
+});
+
 describe("gateway lifecycle flags", () => {
   it(
     "--idle-timeout and --max-running override the policy; a bad value stops start-up naming the variable",

@@ -24,6 +24,8 @@ export class DownstreamLifecycle {
   reaped = 0;
   evicted = 0;
   private timer?: ReturnType<typeof setInterval>;
+  /** Starts waiting in makeRoom: they hold no slot yet, and must not make each other wait. */
+  private readonly admitting = new Set<ServerEntry>();
 
   constructor(
     private readonly servers: ServerTable,
@@ -102,10 +104,30 @@ export class DownstreamLifecycle {
    */
   async makeRoom(entry: ServerEntry): Promise<void> {
     if (!this.countsTowardCap(entry)) return;
+    this.admitting.add(entry);
+    try {
+      await this.admit(entry);
+    } finally {
+      this.admitting.delete(entry);
+    }
+  }
+
+  private async admit(entry: ServerEntry): Promise<void> {
     const deadline = Date.now() + SLOT_WAIT_MS;
+    // A start that was admitted holds its slot until it runs (or fails), so that concurrent starts of
+    // different servers cannot overshoot the cap; one still waiting here holds none.
+    const admittedStart = (e: ServerEntry) => e.starting !== undefined && !this.admitting.has(e);
     for (;;) {
-      const others = this.running().filter((e) => e !== entry && this.countsTowardCap(e));
-      if (others.length < this.settings.maxRunning) return;
+      const others = this.servers
+        .all()
+        .filter(
+          (e) => e !== entry && this.countsTowardCap(e) && (this.servers.isRunning(e) || admittedStart(e)),
+        );
+      if (others.length < this.settings.maxRunning) {
+        // Holds its slot from now on: synchronously, before any other start is looked at.
+        this.admitting.delete(entry);
+        return;
+      }
       const victim = others
         .filter((e) => this.reapable(e) && !this.busy(e))
         .sort((a, b) => this.lastActive(a) - this.lastActive(b))[0];
@@ -120,7 +142,7 @@ export class DownstreamLifecycle {
         continue;
       }
       const transient = others.some(
-        (e) => this.reapable(e) && (e.indexing || e.starting || e.conn?.state === "connecting"),
+        (e) => this.reapable(e) && (e.indexing || admittedStart(e) || e.conn?.state === "connecting"),
       );
       if (!transient || Date.now() > deadline) {
         const inFlight = others.filter((e) => this.pending.list(e.name).length > 0).map((e) => e.name);
