@@ -2,10 +2,14 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { createLogger } from "../../lib/core/log.ts";
 import { DescriptionCache } from "../../lib/servers/gateway/description-cache.ts";
 import { parseDuration } from "../../lib/servers/gateway/duration.ts";
+import { CatalogIndexer } from "../../lib/servers/gateway/indexer.ts";
+import type { ServerEntry } from "../../lib/servers/gateway/server-table.ts";
 import { specHash } from "../../lib/servers/gateway/spec-hash.ts";
 import { recordFromTool } from "../../lib/servers/gateway/tool-record.ts";
+import { waitFor } from "../helpers/mcpkit.ts";
 
 const tool = (name: string, description: string, params: Record<string, string> = {}) =>
   recordFromTool("s", {
@@ -123,5 +127,43 @@ describe("launch-spec fingerprints and durations", () => {
     expect(parseDuration("2")).toBe(2000);
     expect(parseDuration("soon")).toBeUndefined();
     expect(parseDuration(-1)).toBeUndefined();
+  });
+});
+
+describe("catalog indexer", () => {
+  const entry = (name: string) =>
+    ({ name, missing: [], eager: false, raw: { name, transport: "stdio" } }) as unknown as ServerEntry;
+  const silent = createLogger({ level: "silent" });
+
+  it("searches wait for first attempts only: a server failing on every start is retried without making them wait", async () => {
+    let attempts = 0;
+    const indexer = new CatalogIndexer(
+      {
+        entries: () => [entry("ok"), entry("bad")],
+        entry: (n) => entry(n),
+        cacheCurrent: () => false,
+        indexServer: async (name) => {
+          if (name === "ok") return;
+          attempts++;
+          // The first attempt fails; the retry never ends (a server that hangs on start).
+          if (attempts === 1) throw new Error("boom");
+          await new Promise(() => {});
+        },
+        log: silent,
+      },
+      { concurrency: 4, timeoutMs: 60_000 },
+      () => 5,
+    );
+    indexer.plan();
+    expect(indexer.inProgress().sort()).toEqual(["bad", "ok"]);
+    expect(await indexer.settle(10_000)).toEqual([]);
+    expect(indexer.get("ok")!.state).toBe("indexed");
+    expect(indexer.get("bad")).toMatchObject({ state: "failed", error: "boom", attempts: 1 });
+    // The retry comes after the backoff and hangs; a search does not wait for it.
+    await waitFor(() => indexer.get("bad")!.state === "indexing");
+    expect(indexer.get("bad")!.attempts).toBe(2);
+    expect(indexer.inProgress()).toEqual(["bad"]);
+    expect(await indexer.settle(10_000)).toEqual([]);
+    indexer.close();
   });
 });

@@ -21,6 +21,8 @@ export interface IndexStatus {
   /** ms since epoch of the next attempt after a failure. */
   retryAt?: number;
   indexedAt?: number;
+  /** An attempt failed since the server was planned: searches no longer wait for its retries. */
+  failedBefore?: boolean;
   timer?: ReturnType<typeof setTimeout>;
 }
 
@@ -133,19 +135,23 @@ export class CatalogIndexer {
     return this.status.get(name);
   }
 
-  /** Servers queued or being indexed (of `names`, or all). */
-  inProgress(names?: string[]): string[] {
+  /**
+   * Servers queued or being indexed (of `names`, or all). With `firstAttempt`, only those that have not
+   * failed yet: a server that hangs or crashes on every start must not make every search wait.
+   */
+  inProgress(names?: string[], opts: { firstAttempt?: boolean } = {}): string[] {
     const out: string[] = [];
     for (const [name, st] of this.status) {
       if (names && !names.includes(name)) continue;
+      if (opts.firstAttempt && st.failedBefore) continue;
       if (st.state === "queued" || st.state === "indexing") out.push(name);
     }
     return out;
   }
 
   /**
-   * Waits until none of `names` (default: every server) is queued or indexing, at most `ms`, or until
-   * `signal` aborts. Starts the indexer if nothing has yet (a client may search before its handshake
+   * Waits until none of `names` (default: every server) is queued or indexing for the first time, at
+   * most `ms`, or until `signal` aborts. Starts the indexer if nothing has yet (a client may search before its handshake
    * notification is processed). Returns the servers still in progress; `onChange` hears each step.
    */
   async settle(
@@ -154,8 +160,9 @@ export class CatalogIndexer {
   ): Promise<string[]> {
     this.start();
     const deadline = Date.now() + ms;
+    const pending = () => this.inProgress(opts.names, { firstAttempt: true });
     for (;;) {
-      const left = this.inProgress(opts.names);
+      const left = pending();
       const wait = deadline - Date.now();
       if (!left.length || wait <= 0 || opts.signal?.aborted || this.closed) return left;
       await new Promise<void>((resolve) => {
@@ -169,7 +176,7 @@ export class CatalogIndexer {
         this.waiters.add(done);
         opts.signal?.addEventListener("abort", done, { once: true });
       });
-      const now = this.inProgress(opts.names);
+      const now = pending();
       if (now.length !== left.length) opts.onChange?.(now);
     }
   }
@@ -215,6 +222,7 @@ export class CatalogIndexer {
   private failed(name: string, st: IndexStatus, error: string): void {
     st.state = "failed";
     st.error = error;
+    st.failedBefore = true;
     const entry = this.host.entry(name);
     this.host.log.warn("indexing a downstream server failed", { server: name, attempt: st.attempts, error });
     // An autoStart server is retried by its own supervisor; its next listing marks it indexed.

@@ -37,7 +37,7 @@ export const describe = defineTool({
       return failure(`${args.tool_id} is denied by policy`, { code: "policy_denied" });
     }
     const entry = core.servers.get(id.server);
-    if (entry && core.indexer.inProgress([id.server]).length) {
+    if (entry && core.indexer.inProgress([id.server], { firstAttempt: true }).length) {
       // Being indexed: mark it used (so the indexer leaves it running for us) and wait, bounded.
       entry.lastUsed = Date.now();
       const left = await waitForIndexing(core, extra, args.wait_ms, [id.server]);

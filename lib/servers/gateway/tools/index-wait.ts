@@ -17,7 +17,7 @@ export async function waitForIndexing(
 ): Promise<string[]> {
   core.startBackground();
   const token = extra._meta?.progressToken;
-  const total = core.indexer.inProgress(names).length;
+  const total = core.indexer.inProgress(names, { firstAttempt: true }).length;
   if (!total) return [];
   // One progress notification as the wait starts and one each time a server finishes while others
   // remain; none for the last one: the result follows at once (and an SDK client that reads both in one
@@ -43,7 +43,7 @@ export async function waitForIndexing(
         .catch(() => {}),
     );
   };
-  notify(core.indexer.inProgress(names));
+  notify(core.indexer.inProgress(names, { firstAttempt: true }));
   const left = await core.indexer.settle(waitMs ?? core.searchWaitMs, {
     ...(names ? { names } : {}),
     signal: extra.signal,
@@ -59,14 +59,14 @@ export function unindexed(core: GatewayCore): Array<{ server: string; reason: st
   for (const e of core.servers.all()) {
     if (core.catalog.knows(e.name)) continue;
     const st = core.indexer.get(e.name);
-    const reason =
-      st?.state === "failed"
-        ? `index failed: ${st.error ?? "unknown error"}`
-        : e.missing.length
-          ? `needs ${e.missing.join(", ")}`
-          : st?.state === "skipped"
-            ? (st.reason ?? "not indexed")
-            : undefined;
+    // A failed server keeps its last error while it is retried.
+    const reason = st?.error
+      ? `index failed: ${st.error}`
+      : e.missing.length
+        ? `needs ${e.missing.join(", ")}`
+        : st?.state === "skipped"
+          ? (st.reason ?? "not indexed")
+          : undefined;
     if (reason)
       out.push({ server: e.name, reason: reason.length > 200 ? `${reason.slice(0, 200)}…` : reason });
   }
