@@ -3,6 +3,7 @@
 import type { PreparedTarget } from "../server-targets.ts";
 import type { BenchContext } from "./report.ts";
 import { gatewaySuite } from "./suites/gateway.ts";
+import { gatewayIndexSuite } from "./suites/gateway-index.ts";
 import { gatewayInvokeSuite } from "./suites/gateway-invoke.ts";
 import { ptcSuite } from "./suites/ptc.ts";
 import { ptySuite } from "./suites/pty.ts";
@@ -13,4 +14,4 @@ export interface ServerSuite {
   run(ctx: BenchContext, env: { target: PreparedTarget; mcpkit: string[] }): Promise<void>;
 }
 
-export const serverSuites: ServerSuite[] = [ptySuite, ptcSuite, gatewaySuite, gatewayInvokeSuite];
+export const serverSuites: ServerSuite[] = [ptySuite, ptcSuite, gatewaySuite, gatewayInvokeSuite, gatewayIndexSuite];

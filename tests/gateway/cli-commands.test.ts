@@ -102,7 +102,7 @@ describe("mcpkit gateway refresh and update", () => {
   );
 
   it(
-    "offline refresh writes the description cache the gateway reads: a later gateway finds the tools with include_offline",
+    "offline refresh writes the description cache the gateway reads: a later gateway finds the tools without starting or indexing them",
     async () => {
       const s = scratch();
       const cfg = writeJson(join(s.dir, "c.mcp.json"), {
@@ -128,10 +128,13 @@ describe("mcpkit gateway refresh and update", () => {
       const before = starts();
       const gw = await gateway(["--config", cfg], s.env(), s.dir);
       try {
-        const found = await call(gw.client, "catalog_search", { query: "echo text", include_offline: true });
+        const found = await call(gw.client, "catalog_search", { query: "echo text" });
         const card = found.data.results.find((c: { tool_id: string }) => c.tool_id === "faulty::echo_text");
         expect(card?.availability).toBe("offline");
         expect(starts()).toBe(before); // found without starting it
+        const h = await call(gw.client, "health");
+        const row = h.data.servers.find((x: { name: string }) => x.name === "faulty");
+        expect(row.index.state).toBe("cached");
       } finally {
         await gw.close();
       }

@@ -72,6 +72,10 @@ for (const transport of ["stdio", "http"] as const) {
           '  denylist: ["second::secret-prompt", "everything::completable-*"]',
           "limits:",
           "  max_output_bytes: 5000",
+          // Without indexing, lazy servers have no cached lists: what follows is about live listing and
+          // starting on demand (cached lists of stopped servers: indexing.test.ts).
+          "lifecycle:",
+          "  index_concurrency: 0",
         ].join("\n"),
       );
       gw = await openGateway(transport, ["--config", cfgPath, "--policy", policyPath], s.env(), s.dir);

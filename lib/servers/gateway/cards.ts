@@ -1,4 +1,4 @@
-import { type Risk, type ToolRecord, toolId } from "./types.ts";
+import { type Risk, type ToolChange, type ToolRecord, toolId } from "./types.ts";
 
 /** The compact card catalog_search returns: enough to choose a tool, never its schema. */
 export interface CapabilityCard {
@@ -11,6 +11,8 @@ export interface CapabilityCard {
   risk_hint: Risk;
   availability: "online" | "offline";
   code_hint?: string;
+  /** Which parts of the definition changed since it was accepted (see ToolChange). */
+  changed?: ToolChange["fields"];
 }
 
 /** First sentence or line, at most `max` characters, ending in "..." when cut. */
@@ -31,7 +33,12 @@ export function codeHint(record: Pick<ToolRecord, "name" | "description" | "risk
   return undefined;
 }
 
-export function toCard(record: ToolRecord, withHint: boolean): CapabilityCard {
+/** `availability` overrides the record's: online while its server runs, offline when it would start on use. */
+export function toCard(
+  record: ToolRecord,
+  withHint: boolean,
+  availability: CapabilityCard["availability"] = record.availability,
+): CapabilityCard {
   const card: CapabilityCard = {
     tool_id: toolId(record.server, record.name),
     server: record.server,
@@ -39,12 +46,13 @@ export function toCard(record: ToolRecord, withHint: boolean): CapabilityCard {
     short_description: oneLine(record.description),
     tags: record.tags,
     risk_hint: record.risk,
-    availability: record.availability,
+    availability,
   };
   if (record.title && record.title !== record.name) card.title = record.title;
   if (withHint) {
     const hint = codeHint(record);
     if (hint) card.code_hint = hint;
   }
+  if (record.changed) card.changed = record.changed.fields;
   return card;
 }

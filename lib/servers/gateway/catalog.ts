@@ -8,7 +8,10 @@ export interface CatalogQuery {
   tags?: string[];
   riskMax?: Exclude<Risk, "unknown">;
   limit: number;
+  /** Also cached cards of servers that are not configured (`known`), e.g. removed or provisioned earlier. */
   includeOffline: boolean;
+  /** Servers whose cached cards are searched by default: the configured ones. */
+  known?: (server: string) => boolean;
   /** Policy filter: false hides the tool everywhere. */
   allowed: (server: string, tool: string) => boolean;
 }
@@ -36,8 +39,9 @@ const EXACT_BOOST = 100;
 const PREFIX_BOOST = 20;
 
 /**
- * Every tool the gateway knows: live tools of started servers and cached descriptions of the rest.
- * The search index is rebuilt lazily after a change, once per revision.
+ * Every tool the gateway knows: tools listed by this process (live records, with schemas) and cached
+ * descriptions from earlier listings (no schemas). A listed record wins over a cached one of the same
+ * server. The search index is rebuilt lazily after a change, once per revision.
  */
 export class Catalog {
   private readonly live = new Map<string, ToolRecord[]>();
@@ -56,6 +60,11 @@ export class Catalog {
 
   setCached(servers: Map<string, ToolRecord[]>): void {
     this.cached = servers;
+    this.revision++;
+  }
+
+  setCachedServer(server: string, tools: ToolRecord[]): void {
+    this.cached.set(server, tools);
     this.revision++;
   }
 
@@ -79,18 +88,32 @@ export class Catalog {
     return this.live.get(server)?.find((t) => t.name === tool);
   }
 
+  /** The freshest record of a tool: listed by this process, else cached. */
+  find(server: string, tool: string): ToolRecord | undefined {
+    return this.get(server, tool) ?? this.cached.get(server)?.find((t) => t.name === tool);
+  }
+
+  /** Whether anything (listed or cached) is known about the server's tools. */
+  knows(server: string): boolean {
+    return this.live.has(server) || (this.cached.get(server)?.length ?? 0) > 0;
+  }
+
   get toolCount(): number {
     let n = 0;
     for (const tools of this.live.values()) n += tools.length;
     return n;
   }
 
-  /** Live tools, plus cached ones of servers that are not live (a live entry wins on the same id). */
-  private pool(includeOffline: boolean): ToolRecord[] {
+  /**
+   * Live tools, plus cached ones of servers that are not live: those of known servers always, the
+   * others with `includeOffline`.
+   */
+  private pool(includeOffline: boolean, known?: (server: string) => boolean): ToolRecord[] {
     const out: ToolRecord[] = [];
     for (const tools of this.live.values()) out.push(...tools);
-    if (includeOffline) {
-      for (const [server, tools] of this.cached) if (!this.live.has(server)) out.push(...tools);
+    for (const [server, tools] of this.cached) {
+      if (this.live.has(server)) continue;
+      if (includeOffline || known?.(server)) out.push(...tools);
     }
     return out;
   }
@@ -114,7 +137,7 @@ export class Catalog {
   }
 
   search(q: CatalogQuery): CatalogResult {
-    let tools = this.pool(q.includeOffline).filter((t) => q.allowed(t.server, t.name));
+    let tools = this.pool(q.includeOffline, q.known).filter((t) => q.allowed(t.server, t.name));
     const total = tools.length;
     if (q.server) tools = tools.filter((t) => t.server === q.server);
     if (q.tags?.length) tools = tools.filter((t) => t.tags.some((tag) => q.tags!.includes(tag)));

@@ -9,7 +9,9 @@ export const gatewayCommand: ServerCommandSpec = {
     "Serves sixteen meta-tools (catalog_search, describe, invoke, provision, ...) instead of every",
     "downstream tool. Servers come from .mcp.json files (project, then ~/.mcp.json and ~/.claude/.mcp.json,",
     "then --config); with none found, the built-in pty and ptc servers are served in-process.",
-    "Downstream servers start lazily on first describe/invoke, or in the background when listed in autoStart.",
+    "After the first handshake, servers whose tools are not in the description cache are started in the",
+    "background, listed and stopped again, so search finds them; they start for real on describe/invoke",
+    "(autoStart ones stay up) and are stopped after --idle-timeout unused, at most --max-running at once.",
   ].join(" "),
   defaultPort: 3344,
   authTokenEnv: ["PMCP_AUTH_TOKEN"],
@@ -55,6 +57,18 @@ export const gatewayCommand: ServerCommandSpec = {
       description:
         "state dir: the HTTP gateway's lock, stdio instance files, logs/gateway.log (default: $XDG_STATE_HOME/mcpkit/gateway or ~/.local/state/mcpkit/gateway)",
       env: "PMCP_LOCK_DIR",
+    },
+    {
+      flags: "--idle-timeout <duration>",
+      description:
+        "stop a downstream server unused this long (seconds, or 90s/10m/1h; 0 = never; default: policy, else 10m)",
+      env: "MCPKIT_IDLE_TIMEOUT",
+    },
+    {
+      flags: "--max-running <n>",
+      description:
+        "most downstream processes at once; the least recently used idle one is stopped first (default: policy, else 32)",
+      env: "MCPKIT_MAX_RUNNING",
     },
     {
       flags: "--cache-dir <dir>",

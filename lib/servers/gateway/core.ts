@@ -9,6 +9,9 @@ import { DescriptionCache } from "./description-cache.ts";
 import { EnvStore } from "./env-store.ts";
 import type { GuidanceLevel } from "./guidance.ts";
 import { type GuidanceLayers, presetLayers } from "./guidance-config.ts";
+import { indexServer } from "./index-pass.ts";
+import { CatalogIndexer } from "./indexer.ts";
+import { DownstreamLifecycle, type LifecycleSettings } from "./lifecycle.ts";
 import type { Manifest, ManifestEntry } from "./manifest.ts";
 import { PendingCalls } from "./pending.ts";
 import { PersistedServers } from "./persisted-servers.ts";
@@ -17,6 +20,7 @@ import { ProvisionJobs, specFromManifest } from "./provisioner.ts";
 import { OutputRedactor } from "./redaction.ts";
 import { RegistryClient } from "./registry-client.ts";
 import { GatewayError, type ServerEntry, ServerTable } from "./server-table.ts";
+import { specHash } from "./spec-hash.ts";
 import { userConfigDir } from "./state-dir.ts";
 import type { ToolNameStyle } from "./tool-names.ts";
 import { recordFromTool } from "./tool-record.ts";
@@ -38,6 +42,8 @@ export interface CoreOptions {
   guidanceLayers?: GuidanceLayers;
   cacheDir: string;
   registryUrl: string;
+  /** Flag/env overrides of the policy's lifecycle section. */
+  lifecycle?: Partial<LifecycleSettings>;
 }
 
 /** Everything the meta-tools share: servers, catalog, policy, pending calls, jobs, credentials. */
@@ -53,6 +59,12 @@ export class GatewayCore {
   readonly envStore: EnvStore;
   readonly redactor: OutputRedactor;
   readonly servers: ServerTable;
+  /** Background indexing of configured servers (indexer.ts). */
+  readonly indexer: CatalogIndexer;
+  /** Idle reaping and the process cap (lifecycle.ts). */
+  readonly lifecycle: DownstreamLifecycle;
+  /** How long catalog_search and describe wait for servers still being indexed, by default. */
+  readonly searchWaitMs: number;
   readonly toolNames: ToolNameStyle;
   readonly guidance: GuidanceLevel;
   readonly guidanceLayers: GuidanceLayers;
@@ -65,6 +77,7 @@ export class GatewayCore {
   revision = 1;
   lastRefresh = new Date().toISOString();
   private readonly builtinApps = new Map<string, Promise<ServerApp>>();
+  private backgroundStarted = false;
 
   constructor(readonly opts: CoreOptions) {
     const { ctx } = opts;
@@ -93,10 +106,33 @@ export class GatewayCore {
       ctx.version,
       (server, tools) => this.indexTools(server, tools),
     );
+    const lc = opts.policy.lifecycle;
+    this.lifecycle = new DownstreamLifecycle(
+      this.servers,
+      this.pending,
+      {
+        idleTimeoutMs: opts.lifecycle?.idleTimeoutMs ?? lc.idle_timeout,
+        maxRunning: opts.lifecycle?.maxRunning ?? lc.max_running,
+      },
+      ctx.log.child("lifecycle"),
+    );
+    this.servers.beforeStart = (entry) => this.lifecycle.makeRoom(entry);
+    this.searchWaitMs = lc.search_wait;
+    this.indexer = new CatalogIndexer(
+      {
+        entries: () => this.servers.all(),
+        entry: (name) => this.servers.get(name),
+        cacheCurrent: (entry) => this.cache.specHash(entry.name) === this.specHashOf(entry),
+        indexServer: (name, timeoutMs) => this.indexServer(name, timeoutMs),
+        log: ctx.log.child("index"),
+      },
+      { concurrency: lc.index_concurrency, timeoutMs: lc.index_timeout },
+    );
     this.jobs = new ProvisionJobs(this);
     this.persisted = new PersistedServers(this.config.projectRoot, userConfigDir(ctx.env), ctx.log);
     this.loadServers();
     this.loadPersisted();
+    this.indexer.plan();
   }
 
   /**
@@ -196,20 +232,82 @@ export class GatewayCore {
     return spec;
   }
 
-  /** Starts eager servers in the background; the client's handshake never waits for them. */
+  /**
+   * Starts eager servers, background indexing and the idle check; the client's handshake never waits
+   * for any of it. Idempotent (the first handshake, a fallback timer and the first search all call it).
+   */
   startBackground(): void {
+    if (this.backgroundStarted) return;
+    this.backgroundStarted = true;
     this.servers.startEager();
+    this.indexer.start();
+    this.lifecycle.start();
   }
 
-  /** Tools of a server as catalog records, capped by limits.max_tools_per_server, cached for offline search. */
+  /** The fingerprint of what would run for this entry (cached cards are trusted only when it matches). */
+  specHashOf(entry: ServerEntry): string {
+    return specHash(entry.raw, this.opts.ctx.version);
+  }
+
+  /**
+   * Tools of a server as catalog records, capped by limits.max_tools_per_server, written to the
+   * description cache and compared with the accepted definitions (changed ones are marked).
+   */
   indexTools(server: string, tools: Tool[]): ToolRecord[] {
-    const records = tools
+    const entry = this.servers.get(server);
+    const listed = tools
       .slice(0, this.policy.limits.max_tools_per_server)
       .map((t) => recordFromTool(server, t as never));
+    const changes = this.cache.update(server, listed, entry ? this.specHashOf(entry) : undefined);
+    const records = changes.size
+      ? listed.map((r) => {
+          const change = changes.get(r.name);
+          return change ? { ...r, changed: change } : r;
+        })
+      : listed;
+    if (changes.size) {
+      this.log.warn("downstream tool definitions changed since they were indexed", {
+        server,
+        tools: [...changes.keys()],
+      });
+    }
     this.catalog.setLive(server, records);
-    this.cache.update(server, records);
+    this.catalog.setCachedServer(server, this.cache.recordsOf(server) ?? []);
     this.revision++;
+    if (entry) this.indexer.markIndexed(server);
     return records;
+  }
+
+  /** One background indexing pass over a server (index-pass.ts). */
+  indexServer(name: string, timeoutMs: number): Promise<void> {
+    return indexServer(this, name, timeoutMs);
+  }
+
+  /**
+   * Accepts changed tool definitions (every one, or the given tool ids / server names): they become the
+   * baseline, their cards lose the mark, and a `changed_tools: block` policy lets them be invoked again.
+   */
+  acceptChanges(which: true | string[]): string[] {
+    const accepted: string[] = [];
+    for (const { server, tool } of this.cache.allChanges()) {
+      const id = `${server}::${tool}`;
+      if (which !== true && !which.includes(id) && !which.includes(server)) continue;
+      if (!this.cache.accept(server, [tool]).length) continue;
+      accepted.push(id);
+      const live = this.catalog.liveTools(server);
+      if (live.length) {
+        this.catalog.setLive(
+          server,
+          live.map((r) => (r.name === tool && r.changed ? { ...r, changed: undefined } : r)),
+        );
+      }
+      this.catalog.setCachedServer(server, this.cache.recordsOf(server) ?? []);
+    }
+    if (accepted.length) {
+      this.revision++;
+      this.log.info("changed tool definitions accepted", { tools: accepted });
+    }
+    return accepted;
   }
 
   /** Starts (or joins the start of) a server and returns its indexed tools. Policy is checked first. */
@@ -276,6 +374,7 @@ export class GatewayCore {
         removed.push(entry.name);
         await this.servers.remove(entry.name);
         this.catalog.dropLive(entry.name);
+        this.indexer.forget(entry.name);
       } else if (JSON.stringify(spec) !== JSON.stringify(entry.raw)) {
         changed.push(entry.name);
         await this.servers.remove(entry.name);
@@ -292,6 +391,8 @@ export class GatewayCore {
     this.revision++;
     this.lastRefresh = new Date().toISOString();
     this.servers.startEager();
+    // New and changed servers are indexed (unless the cache already knows their launch spec).
+    if (added.length || changed.length) this.indexer.plan([...added, ...changed]);
     return {
       ok: true,
       servers_seen: this.servers.all().length,
@@ -306,6 +407,8 @@ export class GatewayCore {
 
   async close(): Promise<void> {
     for (const call of this.pending.list()) call.controller.abort(new Error("gateway shutting down"));
+    this.indexer.close();
+    this.lifecycle.close();
     this.jobs.close();
     await this.servers.closeAll();
     for (const p of this.builtinApps.values()) {

@@ -1,6 +1,7 @@
 import type { ServerApp, ServerContext } from "../../core/app.ts";
 import { ConfigError } from "../../core/errors.ts";
 import { GatewayCore } from "./core.ts";
+import { parseDuration } from "./duration.ts";
 import { loadGuidance } from "./guidance-config.ts";
 import { Manifest } from "./manifest.ts";
 import { createGatewayServer } from "./mcp-server.ts";
@@ -22,6 +23,32 @@ function choice<T extends string>(
   if (value === undefined) return fallback;
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw new ConfigError(`${name}: expected one of ${allowed.join(", ")}`);
+}
+
+/** Flag/env overrides of the policy's lifecycle.idle_timeout and max_running. */
+function lifecycleOverrides(
+  o: Record<string, unknown>,
+  env: Record<string, string | undefined>,
+): { idleTimeoutMs?: number; maxRunning?: number } {
+  const out: { idleTimeoutMs?: number; maxRunning?: number } = {};
+  const idle = str(o.idleTimeout) ?? str(env.MCPKIT_IDLE_TIMEOUT);
+  if (idle !== undefined) {
+    const ms = parseDuration(idle);
+    if (ms === undefined) {
+      throw new ConfigError(
+        'MCPKIT_IDLE_TIMEOUT: expected seconds or a duration like "90s", "10m" (--idle-timeout; 0 = never)',
+      );
+    }
+    out.idleTimeoutMs = ms;
+  }
+  const max = str(o.maxRunning) ?? str(env.MCPKIT_MAX_RUNNING);
+  if (max !== undefined) {
+    if (!/^\d+$/.test(max) || Number(max) < 1) {
+      throw new ConfigError("MCPKIT_MAX_RUNNING: expected a whole number of at least 1 (--max-running)");
+    }
+    out.maxRunning = Number(max);
+  }
+  return out;
 }
 
 /** Longest the gateway waits for a first client handshake before starting autoStart servers anyway. */
@@ -51,6 +78,7 @@ export async function start(ctx: ServerContext): Promise<ServerApp> {
     throw new ConfigError("PMCP_REGISTRY_URL: not a valid URL (--registry-url)");
   }
   const policy = loadPolicy(str(o.policy) ?? str(env.PMCP_POLICY), cwd, env);
+  const lifecycle = lifecycleOverrides(o, env);
   const manifest = new Manifest(str(o.manifest) ?? str(env.PMCP_MANIFEST_PATH));
   // Log file and lock (http/sse) or instance file (stdio) in the state dir; see instance-lock.ts.
   const state = openRuntimeState(ctx);
@@ -68,6 +96,7 @@ export async function start(ctx: ServerContext): Promise<ServerApp> {
       guidanceLayers: guidance.layers,
       cacheDir: cacheDir(env, o.cacheDir),
       registryUrl,
+      lifecycle,
     });
   } catch (err) {
     state.close();
@@ -75,12 +104,14 @@ export async function start(ctx: ServerContext): Promise<ServerApp> {
   }
   ctx.log.info("gateway ready", {
     servers: core.servers.all().length,
+    to_index: core.indexer.inProgress().length,
     manifest: manifest.size,
     config: core.config.sources.filter((s) => s.exists).map((s) => s.path),
   });
-  // Eager (autoStart) downstreams start once the first client has finished its handshake, or after
-  // EAGER_START_DELAY_MS if none does: spawning many servers competes with our own start-up for the CPU,
-  // and the client's initialize must not wait on them.
+  // Eager (autoStart) downstreams and background indexing start once the first client has finished its
+  // handshake, or after EAGER_START_DELAY_MS if none does: spawning servers competes with our own
+  // start-up for the CPU, and the client's initialize must not wait on them. (A search that arrives
+  // first starts them itself.)
   let eagerStarted = false;
   const startEager = () => {
     if (eagerStarted) return;

@@ -13,6 +13,8 @@ export interface PendingCall {
 export class PendingCalls {
   private next = 1;
   private readonly calls = new Map<string, PendingCall>();
+  /** When the last call on each server finished (idle time is measured from there). */
+  private readonly ended = new Map<string, number>();
 
   begin(server: string, toolId: string, timeoutMs: number): PendingCall {
     const now = Date.now();
@@ -31,6 +33,12 @@ export class PendingCalls {
 
   end(call: PendingCall): void {
     this.calls.delete(call.request_id);
+    this.ended.set(call.server, Date.now());
+  }
+
+  /** When the last call on `server` finished; 0 when none has. */
+  lastEnded(server: string): number {
+    return this.ended.get(server) ?? 0;
   }
 
   get(id: string): PendingCall | undefined {

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { ConfigError } from "../../core/errors.ts";
+import { parseDuration } from "./duration.ts";
 import { GlobList } from "./glob.ts";
 import { homeDir } from "./state-dir.ts";
 import { readStructuredFile } from "./structured-file.ts";
@@ -11,7 +12,38 @@ const listPair = z
   .strict()
   .default({ allowlist: [], denylist: [] });
 
-/** PMCP's policy file format (every level rejects unknown keys). */
+/** A duration in seconds (number) or with a unit ("500ms", "10s", "10m", "1h"); parsed to milliseconds. */
+const duration = z.union([z.number(), z.string()]).transform((v, ctx) => {
+  const ms = parseDuration(v);
+  if (ms === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      message: 'expected seconds or a duration like "500ms", "10s", "10m", "1h"',
+    });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+/** Downstream lifecycle: indexing at start, waits for indexing, idle reaping and the process cap (ours). */
+const LifecycleSchema = z
+  .object({
+    idle_timeout: duration.default(600_000),
+    max_running: z.number().int().min(1).default(32),
+    index_concurrency: z.number().int().min(0).max(64).default(4),
+    index_timeout: duration.default(30_000),
+    search_wait: duration.default(5_000),
+  })
+  .strict()
+  .default({
+    idle_timeout: 600_000,
+    max_running: 32,
+    index_concurrency: 4,
+    index_timeout: 30_000,
+    search_wait: 5_000,
+  });
+
+/** PMCP's policy file format (every level rejects unknown keys), plus our `lifecycle` and `changed_tools`. */
 export const PolicySchema = z
   .object({
     servers: listPair,
@@ -31,6 +63,9 @@ export const PolicySchema = z
       .object({ patterns: z.array(z.string()).default([]) })
       .strict()
       .default({ patterns: [] }),
+    lifecycle: LifecycleSchema,
+    /** What a tool whose description or schema changed may do: be invoked (warn) or not (block). */
+    changed_tools: z.enum(["warn", "block"]).default("warn"),
   })
   .strict();
 
@@ -58,6 +93,9 @@ export class Policy {
   private readonly resources: AllowDeny;
   private readonly prompts: AllowDeny;
   readonly limits: PolicyData["limits"];
+  /** Milliseconds for durations; see LifecycleSchema. */
+  readonly lifecycle: PolicyData["lifecycle"];
+  readonly changedTools: PolicyData["changed_tools"];
   readonly redactionPatterns: RegExp[];
 
   constructor(
@@ -70,6 +108,8 @@ export class Policy {
     this.resources = new AllowDeny(data.resources);
     this.prompts = new AllowDeny(data.prompts);
     this.limits = data.limits;
+    this.lifecycle = data.lifecycle;
+    this.changedTools = data.changed_tools;
     this.redactionPatterns = data.redaction.patterns.map((p, i) => {
       try {
         return new RegExp(p, "gi");

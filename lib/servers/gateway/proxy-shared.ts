@@ -71,10 +71,13 @@ export interface Gathered<T> {
 }
 
 /**
- * Which downstreams contribute to resource and prompt lists, and their lists. Only servers that are
- * connected now (and allowed by policy) are listed: nothing is started to answer a list. Each server's
- * lists are cached per connection and dropped when it sends list_changed, reconnects or stops; a
- * server that does not promise list_changed is re-read on every first page.
+ * Which downstreams contribute to resource and prompt lists, and their lists. Servers that are connected
+ * now (and allowed by policy) answer themselves; configured servers that are not running contribute what
+ * they offered when last listed (the description cache, filled by indexing), so their items do not come
+ * and go as they are started and reaped. Nothing is started to answer a list; reading or getting an item
+ * starts its server. Each live list is cached per connection and dropped when the server sends
+ * list_changed, reconnects or stops; a server that does not promise list_changed is re-read on every
+ * first page. Every live listing also refreshes the description cache.
  */
 export class DownstreamLists {
   private readonly cache = new Map<string, Map<ListKind, CacheEntry>>();
@@ -118,10 +121,20 @@ export class DownstreamLists {
    * lists cannot be trusted to stay current (no listChanged); a failing server is reported, not thrown.
    */
   async gather<T>(kind: ListKind, fresh: boolean, signal?: AbortSignal): Promise<Gathered<T>> {
-    const entries = this.visible().filter((e) => this.offers(e, kind));
+    const live = new Set(this.visible());
+    const entries = this.core.servers
+      .all()
+      .filter((e) =>
+        live.has(e)
+          ? this.offers(e, kind)
+          : this.core.policy.serverAllowed(e.name) && this.core.cache.listItems(e.name, kind)?.length,
+      );
     const failed: Gathered<T>["failed"] = [];
     const perServer = await Promise.all(
       entries.map(async (entry): Promise<ServerItems<T>> => {
+        if (!live.has(entry)) {
+          return { server: entry.name, items: (this.core.cache.listItems(entry.name, kind) ?? []) as T[] };
+        }
         try {
           return { server: entry.name, items: (await this.items(entry, kind, fresh, signal)) as T[] };
         } catch (err) {
@@ -170,9 +183,12 @@ export class DownstreamLists {
     const items = fetchAll(client, kind, signal);
     const slot: CacheEntry = { client, items };
     byKind.set(kind, slot);
-    items.catch(() => {
-      if (byKind.get(kind) === slot) byKind.delete(kind);
-    });
+    items.then(
+      (list) => this.core.cache.setList(entry.name, kind, list),
+      () => {
+        if (byKind.get(kind) === slot) byKind.delete(kind);
+      },
+    );
     return items;
   }
 
@@ -245,7 +261,7 @@ function listMethod(kind: ListKind): string {
 }
 
 /** Every page of one list, bounded by MAX_PAGES and MAX_ITEMS; a repeated cursor ends the walk. */
-async function fetchAll(client: Client, kind: ListKind, signal?: AbortSignal): Promise<unknown[]> {
+export async function fetchAll(client: Client, kind: ListKind, signal?: AbortSignal): Promise<unknown[]> {
   const out: unknown[] = [];
   const seen = new Set<string>();
   let cursor: string | undefined;

@@ -27,7 +27,20 @@ export interface ServerEntry {
   fingerprint?: string;
   /** The credential map the connection was checked against; unchanged means nothing to re-expand. */
   checkedWith?: object;
+  /** When a describe/invoke/read last asked for this server (ms since epoch); drives idle reaping. */
+  lastUsed?: number;
+  /** When the current process was started. */
+  startedAt?: number;
+  /** True while the indexer holds the server (it is listing it); never reaped or evicted then. */
+  indexing: boolean;
+  /** A start under way (room made under the process cap, then connect), shared by concurrent callers. */
+  starting?: Promise<void>;
+  /** Why and when the server was last stopped by the gateway (idle, evicted, indexed, ...). */
+  stopped?: { reason: StopReason; at: number };
 }
+
+/** Why the gateway stopped a server it had started. */
+export type StopReason = "idle" | "evicted" | "indexed" | "index_failed" | "credentials";
 
 /** A user-facing failure with the next step to take. */
 export class GatewayError extends Error {
@@ -70,7 +83,15 @@ export class ServerTable {
   }
 
   add(raw: UpstreamSpec, origin: ServerOrigin, eager: boolean): ServerEntry {
-    const entry: ServerEntry = { name: raw.name, origin, raw, eager, missing: [], invoked: false };
+    const entry: ServerEntry = {
+      name: raw.name,
+      origin,
+      raw,
+      eager,
+      missing: [],
+      invoked: false,
+      indexing: false,
+    };
     this.entries.set(raw.name, entry);
     this.resolve(entry);
     return entry;
@@ -91,9 +112,21 @@ export class ServerTable {
   }
 
   state(entry: ServerEntry): ServerState {
-    if (entry.conn && entry.conn.state !== "idle") return entry.invoked ? "invoked" : "started";
+    if (this.isRunning(entry)) return entry.invoked ? "invoked" : "started";
     return "configured";
   }
+
+  /** Started and not stopped: connecting, connected, or reconnecting after a crash. */
+  isRunning(entry: ServerEntry): boolean {
+    const s = entry.conn?.state;
+    return s === "connecting" || s === "connected" || s === "reconnecting";
+  }
+
+  /**
+   * Runs before a server that is not running starts (the process cap makes room here); a rejection
+   * fails the start with its error.
+   */
+  beforeStart?: (entry: ServerEntry) => Promise<void>;
 
   /** Expands the spec now; returns the missing variables (empty when it can start). */
   private resolve(entry: ServerEntry): UpstreamSpec | undefined {
@@ -136,7 +169,10 @@ export class ServerTable {
    * Connects (lazily, once): concurrent callers share the attempt, and a server waiting out a reconnect
    * backoff is retried at once rather than failing the caller.
    */
-  async ensure(name: string): Promise<{ entry: ServerEntry; conn: UpstreamConnection; tools: Tool[] }> {
+  async ensure(
+    name: string,
+    opts: { touch?: boolean } = {},
+  ): Promise<{ entry: ServerEntry; conn: UpstreamConnection; tools: Tool[] }> {
     const entry = this.entries.get(name);
     if (!entry) throw new GatewayError(`unknown server '${name}'`, "unknown_server");
     const conn = this.connection(entry);
@@ -147,16 +183,31 @@ export class ServerTable {
         { missing_env_vars: entry.missing, next_step: `auth_connect(server_name='${name}')` },
       );
     }
-    if (conn.state !== "connected") await conn.connect();
+    if (opts.touch !== false) entry.lastUsed = Date.now();
+    if (conn.state !== "connected") {
+      if (!entry.starting) {
+        const wasRunning = this.isRunning(entry);
+        entry.starting = (async () => {
+          if (!wasRunning) await this.beforeStart?.(entry);
+          await conn.connect();
+          if (!wasRunning) entry.startedAt = Date.now();
+        })().finally(() => {
+          entry.starting = undefined;
+        });
+      }
+      await entry.starting;
+    }
     const tools = await conn.listTools();
     return { entry, conn, tools };
   }
 
   /** Closes one server's connection but keeps it configured (a later call starts it again). */
-  async stop(name: string): Promise<void> {
+  async stop(name: string, reason?: StopReason): Promise<void> {
     const entry = this.entries.get(name);
     if (!entry?.conn) return;
+    if (reason) entry.stopped = { reason, at: Date.now() };
     entry.conn = undefined;
+    entry.startedAt = undefined;
     entry.fingerprint = undefined;
     entry.checkedWith = undefined;
     await this.pool.remove(name);

@@ -28,6 +28,17 @@ export interface ToolRecord {
   tags: string[];
   risk: Risk;
   availability: "online" | "offline";
+  /** Set when the tool's description or input schema differs from the definition accepted earlier. */
+  changed?: ToolChange;
+}
+
+/** A tool definition that no longer matches what was indexed before (how tool poisoning arrives). */
+export interface ToolChange {
+  fields: Array<"description" | "input_schema">;
+  /** ISO time the difference was first seen. */
+  detected_at: string;
+  /** The accepted description, when the description is what changed. */
+  previous_description?: string;
 }
 
 export function toolId(server: string, tool: string): string {

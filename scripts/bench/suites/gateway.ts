@@ -70,7 +70,8 @@ interface Health {
 async function ready(client: Client, count: number, minTools = 1): Promise<void> {
   await waitUntil(async () => {
     const h = (await call(client, "gateway_health")).data as unknown as Health;
-    const up = h.servers.filter((s) => s.tool_count >= minTools).length;
+    // tool_count also counts cached cards, so a server counts as up once it is no longer just configured.
+    const up = h.servers.filter((s) => s.state !== "configured" && s.tool_count >= minTools).length;
     return up >= count ? true : undefined;
   }, 60_000);
 }

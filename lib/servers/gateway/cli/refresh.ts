@@ -4,6 +4,7 @@ import { errorMessage } from "../../../core/errors.ts";
 import { createLogger } from "../../../core/log.ts";
 import { DescriptionCache } from "../description-cache.ts";
 import { ServerTable } from "../server-table.ts";
+import { specHash } from "../spec-hash.ts";
 import { cacheDir } from "../state-dir.ts";
 import { recordFromTool } from "../tool-record.ts";
 import { connectGateway, findGatewayUrl } from "./gateway-client.ts";
@@ -18,7 +19,8 @@ const PER_SERVER_TIMEOUT_MS = 30_000;
  * `mcpkit gateway refresh`: with a running HTTP gateway, calls its gateway_refresh (config diff; --force
  * cancels calls in flight). Without one, an offline refresh: starts each configured server (4 at a time,
  * 30 s each), lists its tools and writes them to the description cache the gateway reads
- * (<cache dir>/gateway/descriptions.json), so include_offline searches find them before they ever start.
+ * (<cache dir>/gateway/descriptions.json) with the launch spec they came from, so a gateway started later
+ * finds them without starting or indexing anything.
  */
 export async function run(ctx: SubcommandContext): Promise<number> {
   const o = ctx.options;
@@ -113,8 +115,13 @@ async function offline(ctx: SubcommandContext, only?: string): Promise<number> {
         const records = tools
           .slice(0, policy.limits.max_tools_per_server)
           .map((t) => recordFromTool(spec.name, t as never));
-        cache.update(spec.name, records);
-        results.push({ server: spec.name, ok: true, tools: records.length });
+        const changes = cache.update(spec.name, records, specHash(spec, VERSION));
+        results.push({
+          server: spec.name,
+          ok: true,
+          tools: records.length,
+          ...(changes.size ? { changed_tools: [...changes.keys()] } : {}),
+        });
       } catch (err) {
         results.push({ server: spec.name, ok: false, error: errorMessage(err) });
       } finally {
@@ -132,7 +139,7 @@ async function offline(ctx: SubcommandContext, only?: string): Promise<number> {
     ctx.stdout(`no running HTTP gateway: refreshed the description cache ${cache.path}\n`);
     for (const r of results) {
       ctx.stdout(
-        `  ${r.server}: ${r.skipped ? `skipped (${r.skipped})` : r.ok ? `${r.tools} tools` : `FAILED: ${r.error}`}\n`,
+        `  ${r.server}: ${r.skipped ? `skipped (${r.skipped})` : r.ok ? `${r.tools} tools` : `FAILED: ${r.error}`}${r.changed_tools ? ` (changed since indexed: ${(r.changed_tools as string[]).join(", ")})` : ""}\n`,
       );
     }
     if (!results.length) ctx.stdout("  no configured servers\n");

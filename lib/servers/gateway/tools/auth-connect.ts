@@ -64,7 +64,9 @@ export const authConnect = defineTool({
       ? `${core.name("invoke")} a ${server}:: tool (it starts with the new key)`
       : `${core.name("provision")}(server_name='${server}')`;
     // A running server keeps its old environment; stop it so the next use starts with the new key.
-    if (entry?.conn) await core.servers.stop(server);
+    if (entry?.conn) await core.servers.stop(server, "credentials");
+    // A server skipped for its missing variable can be indexed now.
+    if (entry) core.indexer.plan([server]);
     const data = {
       ok: true,
       server,

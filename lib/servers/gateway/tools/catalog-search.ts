@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { toCard } from "../cards.ts";
 import { defineTool, READ_ONLY } from "./define.ts";
+import { unindexed, waitForIndexing, waitMsArg } from "./index-wait.ts";
 
 export const catalogSearch = defineTool({
   verb: "catalog_search",
@@ -19,12 +20,16 @@ export const catalogSearch = defineTool({
         .optional(),
       limit: z.number().int().min(1).max(100).optional(),
       include_offline: z.boolean().optional(),
+      wait_ms: waitMsArg,
     })
     .strict(),
+  unlisted: ["wait_ms"],
   annotations: READ_ONLY,
-  async run(args, core) {
+  async run(args, core, extra) {
     const limit = args.limit ?? 20;
     const includeOffline = args.include_offline ?? false;
+    // Servers still being indexed are waited for (bounded), so a first search finds their tools.
+    const indexing = await waitForIndexing(core, extra, args.wait_ms);
     const found = core.catalog.search({
       query: args.query,
       server: args.filters?.server,
@@ -32,22 +37,25 @@ export const catalogSearch = defineTool({
       riskMax: args.filters?.risk_max,
       limit,
       includeOffline,
+      known: (s) => core.servers.get(s) !== undefined,
       allowed: (s, t) => core.policy.toolAllowed(s, t),
     });
-    const cards = found.results.map((r) => toCard(r, core.guidanceLayers.code_hints));
+    const running = (server: string) => {
+      const e = core.servers.get(server);
+      return e !== undefined && core.servers.isRunning(e);
+    };
+    const cards = found.results.map((r) =>
+      toCard(r, core.guidanceLayers.code_hints, running(r.server) ? "online" : "offline"),
+    );
     const data: Record<string, unknown> = {
       results: cards,
       total_available: found.total,
       truncated: found.truncated,
     };
-    // Servers that could answer but have not started yet: the agent can describe/invoke to start them.
-    const notStarted = core.servers
-      .all()
-      .filter(
-        (e) => !core.catalog.isLive(e.name) && (!includeOffline || !core.catalog.cachedTools(e.name).length),
-      )
-      .map((e) => e.name);
-    if (notStarted.length) data.not_started = notStarted;
+    // What the answer may be missing: servers still indexing after the wait, servers with no known tools.
+    if (indexing.length) data.indexing = indexing;
+    const missing = unindexed(core).filter((u) => !indexing.includes(u.server));
+    if (missing.length) data.not_indexed = missing;
     if (includeOffline && args.query?.trim()) {
       data.manifest_candidates = core.manifest
         .search(args.query, 5)
@@ -65,12 +73,14 @@ export const catalogSearch = defineTool({
     }
     const lines = cards.map(
       (c) =>
-        `${c.tool_id} [${c.risk_hint}${c.availability === "offline" ? ", offline" : ""}] ${c.short_description}`,
+        `${c.tool_id} [${c.risk_hint}${core.servers.get(c.server) ? "" : ", not configured"}${c.changed ? `, CHANGED ${c.changed.join("+")}` : ""}] ${c.short_description}`,
     );
     lines.push(
       `${cards.length} of ${found.total}${found.truncated ? " (more: raise limit)" : ""}. ${core.name("describe")}(tool_id) for the schema.`,
     );
-    if (notStarted.length) lines.push(`Not started: ${notStarted.join(", ")} (describe/invoke starts them).`);
+    if (indexing.length) lines.push(`Still indexing: ${indexing.join(", ")} (search again in a moment).`);
+    if (missing.length)
+      lines.push(`No tools known from: ${missing.map((m) => `${m.server} (${m.reason})`).join("; ")}.`);
     const mc = data.manifest_candidates as Array<{ name: string }> | undefined;
     if (mc?.length) lines.push(`Provisionable: ${mc.map((m) => m.name).join(", ")}.`);
     return { data, text: lines.join("\n") };

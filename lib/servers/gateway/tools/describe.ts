@@ -1,8 +1,10 @@
 import { z } from "zod";
+import type { GatewayCore } from "../core.ts";
 import { codeSnippet } from "../guidance.ts";
-import { parseToolId, toolId } from "../types.ts";
-import { defineTool, failure, READ_ONLY } from "./define.ts";
+import { parseToolId, type ToolChange, toolId } from "../types.ts";
+import { defineTool, failure, READ_ONLY, type Reply } from "./define.ts";
 import { replyForError } from "./errors.ts";
+import { waitForIndexing, waitMsArg } from "./index-wait.ts";
 
 /** A placeholder argument set from a schema: required scalars as "<required: type>", arrays as one item. */
 export function invokeTemplate(schema: Record<string, unknown> | undefined): Record<string, unknown> {
@@ -25,13 +27,21 @@ export const describe = defineTool({
   verb: "describe",
   title: "Describe",
   description: "Full schema of a tool_id.",
-  input: z.object({ tool_id: z.string() }).strict(),
+  input: z.object({ tool_id: z.string(), wait_ms: waitMsArg }).strict(),
+  unlisted: ["wait_ms"],
   annotations: READ_ONLY,
-  async run(args, core) {
+  async run(args, core, extra) {
     const id = parseToolId(args.tool_id);
     if (!id) return failure(`tool_id must look like "server::tool", got "${args.tool_id}"`);
     if (!core.policy.toolAllowed(id.server, id.tool)) {
       return failure(`${args.tool_id} is denied by policy`, { code: "policy_denied" });
+    }
+    const entry = core.servers.get(id.server);
+    if (entry && core.indexer.inProgress([id.server], { firstAttempt: true }).length) {
+      // Being indexed: mark it used (so the indexer leaves it running for us) and wait, bounded.
+      entry.lastUsed = Date.now();
+      const left = await waitForIndexing(core, extra, args.wait_ms, [id.server]);
+      if (left.length) return stillIndexing(core, args.tool_id, id.server, id.tool);
     }
     let records: Awaited<ReturnType<typeof core.ensureServer>>["records"];
     try {
@@ -65,6 +75,35 @@ export const describe = defineTool({
     };
     if (core.guidanceLayers.code_snippets)
       data.code_snippet = codeSnippet(core.toolNames, args.tool_id, template);
+    if (rec.changed) data.changed = changeNote(core, args.tool_id, rec.changed);
     return { data, text: JSON.stringify(data) };
   },
 });
+
+/** What describe says about a changed tool: what changed, since when, and how to accept it. */
+export function changeNote(core: GatewayCore, id: string, change: ToolChange): Record<string, unknown> {
+  return {
+    ...change,
+    invoke_blocked: core.policy.changedTools === "block",
+    accept_with: `${core.name("refresh")}(accept_changes=["${id}"])`,
+  };
+}
+
+/** The server is still starting for its first listing: answer with the cached card, or say so. */
+function stillIndexing(core: GatewayCore, id: string, server: string, tool: string): Reply {
+  const known = core.catalog.find(server, tool);
+  const next = `server '${server}' is still being indexed (starting); ${core.name("describe")} again in a moment for the full schema`;
+  if (!known) return failure(next, { code: "indexing", indexing: [server], tool_id: id });
+  const data: Record<string, unknown> = {
+    tool_id: id,
+    server,
+    tool_name: tool,
+    ...(known.title ? { title: known.title } : {}),
+    description: known.description,
+    risk_hint: known.risk,
+    partial: true,
+    indexing: [server],
+    ...(known.changed ? { changed: changeNote(core, id, known.changed) } : {}),
+  };
+  return { data, text: `${JSON.stringify(data)}\n${next}` };
+}

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { capOutput } from "../output-cap.ts";
 import { validateArgs } from "../schema-validate.ts";
 import { parseToolId } from "../types.ts";
+import { refuseChangedTool } from "./changed-guard.ts";
 import { defineTool, failure } from "./define.ts";
 import { replyForError } from "./errors.ts";
 
@@ -53,6 +54,8 @@ export const invoke = defineTool({
         },
       );
     }
+    const refused = refuseChangedTool(core, rec, args.tool_id);
+    if (refused) return refused;
     const callArgs = args.arguments ?? {};
     const problems = validateArgs(rec.inputSchema, callArgs);
     if (problems.length) {

@@ -10,15 +10,22 @@ export const refresh = defineTool({
       source: z.enum(["claude_config", "custom"]).optional(),
       reason: z.string().optional(),
       force: z.boolean().optional(),
+      // Ours: accept changed tool definitions (true = all, or tool ids / server names).
+      accept_changes: z.union([z.boolean(), z.array(z.string().min(1))]).optional(),
     })
     .strict(),
-  unlisted: ["source", "reason"],
+  unlisted: ["source", "reason", "accept_changes"],
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async run(args, core) {
     if (args.reason) core.log.info("refresh requested", { reason: args.reason });
+    const accept = args.accept_changes;
+    const accepted =
+      accept === true || (Array.isArray(accept) && accept.length) ? core.acceptChanges(accept) : undefined;
     const data = await core.refresh(args.force ?? false);
-    if (data.ok === false) return { data, text: String(data.error), isError: true };
-    const text = `refreshed: +${(data.added as string[]).length} -${(data.removed as string[]).length} ~${(data.changed as string[]).length}, ${data.servers_seen} servers`;
+    if (accepted) data.accepted_changes = accepted;
+    const acceptedText = accepted ? `; accepted ${accepted.length} changed tool(s)` : "";
+    if (data.ok === false) return { data, text: `${String(data.error)}${acceptedText}`, isError: true };
+    const text = `refreshed: +${(data.added as string[]).length} -${(data.removed as string[]).length} ~${(data.changed as string[]).length}, ${data.servers_seen} servers${acceptedText}`;
     return { data, text };
   },
 });

@@ -12,7 +12,7 @@ export const requestCapability = defineTool({
   async run(args, core) {
     const data = resolveCapability(args.query, {
       manifest: core.manifest,
-      configured: core.servers.all().map((e) => ({ name: e.name, running: core.catalog.isLive(e.name) })),
+      configured: core.servers.all().map((e) => ({ name: e.name, running: core.servers.isRunning(e) })),
       availableClis: args.available_clis ?? core.environment?.clis ?? [],
       pathVar: args.available_clis ? "" : core.opts.ctx.env.PATH,
       allowed: (s) => core.policy.serverAllowed(s),
