@@ -37,7 +37,9 @@ export function commonServerOptions(defaultPort: number, authEnv: string[]): Opt
       .argParser(parseBytes),
     new Option("--log-level <level>", "stderr log level")
       .choices(["debug", "info", "warn", "error", "silent"])
-      .default("info")
+      // No fixed default: stdio servers stay quiet (warn) because clients show every stderr line as an
+      // error; http/sse servers log at info.
+      .default(undefined, "warn on stdio, info on http/sse")
       .env("MCPKIT_LOG_LEVEL"),
     new Option("--log-format <format>", "stderr log format").choices(["text", "json"]).default("text"),
     new Option(
