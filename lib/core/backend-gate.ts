@@ -1,8 +1,15 @@
 import { errorMessage } from "./errors.ts";
 import type { Logger } from "./log.ts";
 
-/** What one backend check found: usable, or a one-line, secret-free message saying what failed. */
-export type CheckOutcome = { ok: true; summary: string } | { ok: false; message: string };
+/** A failed check: a one-line, secret-free message saying what failed, and the error behind it if any. */
+export interface CheckFailure {
+  ok: false;
+  message: string;
+  error?: Error;
+}
+
+/** What one backend check found. */
+export type CheckOutcome = { ok: true; summary: string } | CheckFailure;
 
 export interface BackendGateOptions {
   /** One attempt at the backend's start-up checks. Backend problems resolve `{ok: false}`. */
@@ -11,7 +18,7 @@ export interface BackendGateOptions {
   retryMs: readonly number[];
   log: Logger;
   /** The error a tool call or resource read gets while the backend is not usable. */
-  toError: (message: string) => Error;
+  toError: (failure: CheckFailure) => Error;
 }
 
 /**
@@ -51,7 +58,7 @@ export class BackendGate {
   async ready(): Promise<void> {
     if (this.state === "ok") return;
     const outcome = await this.run();
-    if (!outcome.ok) throw this.opts.toError(outcome.message);
+    if (!outcome.ok) throw this.opts.toError(outcome);
   }
 
   /** Stops retrying and abandons a check in flight. */

@@ -90,7 +90,7 @@ export async function start(ctx: ServerContext): Promise<ServerApp> {
     },
     retryMs: retrySchedule(config.preflightBackoffMs),
     log,
-    toError: (message) => new PtmUnreachableError(`${message} (checked again on the next call)`),
+    toError: ({ message }) => new PtmUnreachableError(`${message} (checked again on the next call)`),
   });
   client.gateRequests(() => gate.ready());
   gate.start();

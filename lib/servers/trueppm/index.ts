@@ -23,11 +23,16 @@ export async function bootCheck(api: TrueppmHttpClient): Promise<void> {
     await api.get("auth/me/");
   } catch (err) {
     if (!(err instanceof TrueppmApiError)) throw err;
-    const line = (prefix: string) => `${prefix}${err.message}${err.hint ? ` ${err.hint}` : ""}`;
-    if (err instanceof TokenRejectedError) throw new StartupError(line(""), EXIT_TOKEN_REJECTED);
-    const code = err.status === 403 ? EXIT_TOKEN_REJECTED : EXIT_API_UNAVAILABLE;
-    throw new StartupError(line("TruePPM boot check failed: "), code);
+    throw bootFailure(err);
   }
+}
+
+/** The boot check's one line for a failed `auth/me/`, with `check`'s exit code. */
+function bootFailure(err: TrueppmApiError): StartupError {
+  const line = (prefix: string) => `${prefix}${err.message}${err.hint ? ` ${err.hint}` : ""}`;
+  if (err instanceof TokenRejectedError) return new StartupError(line(""), EXIT_TOKEN_REJECTED);
+  const code = err.status === 403 ? EXIT_TOKEN_REJECTED : EXIT_API_UNAVAILABLE;
+  return new StartupError(line("TruePPM boot check failed: "), code);
 }
 
 /**
@@ -42,16 +47,24 @@ export async function start(ctx: ServerContext): Promise<ServerApp> {
   const gate = new BackendGate({
     check: async () => {
       try {
-        await bootCheck(api);
+        await api.get("auth/me/");
         return { ok: true, summary: `TruePPM token accepted by ${config.apiBaseUrl}` };
       } catch (err) {
-        if (err instanceof StartupError) return { ok: false, message: err.message };
+        if (err instanceof TrueppmApiError) return { ok: false, message: bootFailure(err).message, error: err };
         throw err;
       }
     },
     retryMs: RETRY_MS,
     log: ctx.log,
-    toError: (message) => new TrueppmApiError(`${message} (checked again on the next call)`, 0),
+    // Tool results keep the original's message on the first line and the advice on the next.
+    toError: ({ message, error }) =>
+      error instanceof TrueppmApiError
+        ? new TrueppmApiError(
+            error.message,
+            error.status,
+            `${error.hint ? `${error.hint} ` : ""}(Checked again on the next call.)`,
+          )
+        : new TrueppmApiError(message, 0),
   });
   gate.start();
   const gated: TrueppmHttpClient = Object.freeze({
