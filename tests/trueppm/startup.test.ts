@@ -114,7 +114,9 @@ describe("the server answers at once and checks the token behind the handshake",
         /^Error executing tool list_programs: The TruePPM API rejected the configured token \(HTTP 401\) — identity refusal \(token_identity\)\.\nMint a fresh token/,
       );
       expect(textOf(r)).not.toContain(UNKNOWN);
-      expect(fake.requestsTo("programs/").some((q) => q.headers.authorization?.includes(UNKNOWN))).toBe(false);
+      expect(fake.requestsTo("programs/").some((q) => q.headers.authorization?.includes(UNKNOWN))).toBe(
+        false,
+      );
       await waitFor(() => s.stderr().includes("rejected"));
       expect(s.stderr().trim().split("\n")).toHaveLength(1);
       expect(s.stderr()).not.toContain(UNKNOWN);

@@ -1,6 +1,6 @@
+import { VERSION } from "../../cli/version.ts";
 import type { SubcommandContext } from "../../core/command-spec.ts";
 import { createLogger } from "../../core/log.ts";
-import { VERSION } from "../../cli/version.ts";
 import { prepare } from "./index.ts";
 import { EXIT, runPreflight } from "./preflight.ts";
 

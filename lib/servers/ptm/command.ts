@@ -40,7 +40,10 @@ export const ptmCommand: ServerCommandSpec = {
       summary: "run the start-up preflight alone and exit with the original's codes",
       description:
         "Checks /healthz (retrying for 31 s), /auth/me and /meta like ptm-mcp did before serving, prints one line and exits: 0 ready, 1 bad environment, 2 backend unreachable, 3 token rejected (or Cloudflare Access blocking), 4 backend older than 1.9.0, 130 interrupted.",
-      examples: ["PTM_API_BASE_URL=https://ptm.example.com PTM_API_TOKEN=ptm_u_… mcpkit ptm check", "ptm-mcp check; echo $?"],
+      examples: [
+        "PTM_API_BASE_URL=https://ptm.example.com PTM_API_TOKEN=ptm_u_… mcpkit ptm check",
+        "ptm-mcp check; echo $?",
+      ],
       load: () => import("./check.ts"),
     },
   ],

@@ -50,7 +50,8 @@ export async function start(ctx: ServerContext): Promise<ServerApp> {
         await api.get("auth/me/");
         return { ok: true, summary: `TruePPM token accepted by ${config.apiBaseUrl}` };
       } catch (err) {
-        if (err instanceof TrueppmApiError) return { ok: false, message: bootFailure(err).message, error: err };
+        if (err instanceof TrueppmApiError)
+          return { ok: false, message: bootFailure(err).message, error: err };
         throw err;
       }
     },
