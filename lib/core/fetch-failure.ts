@@ -26,8 +26,12 @@ export function blockedPortAdvice(variable: string, port: string): string {
 export function fetchFailureReason(err: unknown, url: string | URL): string {
   const port = blockedPort(err, url);
   if (port) return `port ${port} is blocked by fetch (a Fetch-standard "bad port")`;
-  const cause = (err as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
-  if (cause && typeof cause.code === "string") return cause.code;
-  if (cause && typeof cause.message === "string" && cause.message) return cause.message;
-  return err instanceof Error ? err.message : String(err);
+  const e = err as { code?: unknown; cause?: { code?: unknown; message?: unknown } } | undefined;
+  // Node puts the system error code on the cause, Bun on the error itself.
+  if (typeof e?.cause?.code === "string") return e.cause.code;
+  if (typeof e?.code === "string") return e.code;
+  const text = typeof e?.cause?.message === "string" && e.cause.message ? e.cause.message : undefined;
+  // Deno words it at length; keep the part that names the cause.
+  const refused = /Connection refused/i.test(text ?? "") ? "ECONNREFUSED" : undefined;
+  return refused ?? text ?? (err instanceof Error ? err.message : String(err));
 }
