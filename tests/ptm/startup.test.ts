@@ -42,6 +42,8 @@ describe("mcpkit ptm: configuration errors, and `ptm check` with the original's 
       [{ PTM_MCP_TIMEOUT_SECONDS: "0" }, "PTM_MCP_TIMEOUT_SECONDS"],
       [{ PTM_MCP_READ_ONLY: "maybe" }, "PTM_MCP_READ_ONLY"],
       [{ CF_ACCESS_CLIENT_ID: "id-only-value" }, "CF_ACCESS_CLIENT_SECRET"],
+      // A client that did not expand the reference setup wrote: say so, not "token rejected" later.
+      [{ PTM_API_TOKEN: "$" + "{PTM_API_TOKEN}" }, "PTM_API_TOKEN is the unexpanded reference"],
     ];
     const results = await Promise.all([
       ...cases.map(([extra]) => runPtm(ptmEnv(backend, extra))),

@@ -50,6 +50,20 @@ describe("configuration errors exit 2 and name the variable", () => {
   }, 20_000);
 });
 
+describe("a client-config reference nobody expanded", () => {
+  it("exits 2 naming the variable and what to do", async () => {
+    const r = await runToExit(
+      ["trueppm"],
+      baseEnv({ TRUEPPM_API_URL: "{env:TRUEPPM_API_URL}", TRUEPPM_API_TOKEN: TOKEN }),
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /^mcpkit: Configuration error: TRUEPPM_API_URL is the unexpanded reference \{env:TRUEPPM_API_URL\}: the MCP client did not replace it/,
+    );
+    expectOneCleanLine(r.stderr, TOKEN);
+  }, 20_000);
+});
+
 describe("`trueppm check` runs the boot check alone and exits with its code", () => {
   it("a rejected token exits 3 with one clean line", async () => {
     const before = fake.requestsTo("auth/me/").length;
