@@ -84,5 +84,6 @@ export async function buildBundle({
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const out = await buildBundle({ clean: process.argv.includes("--clean") });
-  process.stdout.write(`built ${out}\n`);
+  // stderr: `npm pack --json` runs this as prepack, and its stdout must stay pure JSON.
+  process.stderr.write(`built ${out}\n`);
 }

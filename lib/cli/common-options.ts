@@ -35,9 +35,10 @@ export function commonServerOptions(defaultPort: number, authEnv: string[]): Opt
     new Option("--max-body-bytes <bytes>", "largest accepted HTTP request body")
       .default(4 * 1024 * 1024)
       .argParser(parseBytes),
-    new Option("--log-level <level>", "stderr log level")
+    // No fixed default: stdio servers stay quiet (warn) because clients show every stderr line as an
+    // error; http/sse servers log at info.
+    new Option("--log-level <level>", "stderr log level (default: warn on stdio, info on http/sse)")
       .choices(["debug", "info", "warn", "error", "silent"])
-      .default("info")
       .env("MCPKIT_LOG_LEVEL"),
     new Option("--log-format <format>", "stderr log format").choices(["text", "json"]).default("text"),
     new Option(

@@ -5,7 +5,7 @@ import { createLogger, type LogLevel } from "../core/log.ts";
 import { ensureLoggingCapability } from "../core/mcp-capabilities.ts";
 import { redactor } from "../core/redact.ts";
 import { assertBindAllowed } from "../transport/guard.ts";
-import { serve } from "../transport/serve.ts";
+import { ServerProcess, serve } from "../transport/serve.ts";
 import { SERVER_COMMANDS } from "./commands.ts";
 import { VERSION } from "./version.ts";
 
@@ -60,10 +60,15 @@ export async function runServer(
 ): Promise<never> {
   if (!spec.load) throw new NotBuiltError(spec.name);
   const env = process.env as Record<string, string | undefined>;
+  const transport = flags.transport as ServerContext["transport"];
   const authToken = resolveAuthToken(flags.authToken, spec, env);
   redactor.addSecret(authToken);
+  const chosen = flags.logLevel as LogLevel | undefined;
   const log = createLogger({
-    level: flags.logLevel as LogLevel,
+    // Clients show a stdio server's stderr as errors, so a clean stdio start says nothing; the log file
+    // sinks (gateway) keep the routine lines.
+    level: chosen ?? (transport === "stdio" ? "warn" : "info"),
+    sinkLevel: chosen ?? "info",
     format: flags.logFormat as "text" | "json",
     scope: spec.name,
   });
@@ -71,27 +76,24 @@ export async function runServer(
   const builtins: ServerContext["builtins"] = {};
   for (const c of SERVER_COMMANDS) if (c.load && c.name !== spec.name) builtins[c.name] = c.load;
 
-  if (flags.transport !== "stdio") {
+  if (transport !== "stdio") {
     assertBindAllowed({
       host: String(flags.host),
       authToken,
       allowUnauthenticated: Boolean(flags.allowUnauthenticated),
     });
   }
-  const mod = await spec.load();
-  const app = await mod.start({
-    options,
-    env,
-    log,
-    version: VERSION,
-    transport: flags.transport as ServerContext["transport"],
-    invokedAs,
-    builtins,
-  });
+  // From here on stdin EOF and signals end the process, even while the server is still starting.
+  const proc = new ServerProcess(log, transport);
+  const app = await proc.startApp(
+    spec
+      .load()
+      .then((mod) => mod.start({ options, env, log, version: VERSION, transport, invokedAs, builtins })),
+  );
   return serve(
     await decorateApp(app, Boolean(flags.conformanceFixtures)),
     {
-      transport: flags.transport as ServerContext["transport"],
+      transport,
       host: String(flags.host),
       port: Number(flags.port),
       authToken,
@@ -99,5 +101,6 @@ export async function runServer(
       maxBodyBytes: Number(flags.maxBodyBytes),
     },
     log,
+    proc,
   );
 }

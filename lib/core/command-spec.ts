@@ -32,6 +32,15 @@ export interface AliasProfile {
   subcommandDefaults?: Record<string, Record<string, string | boolean>>;
 }
 
+/** An environment variable a server cannot start without; `setup` writes it into client configs. */
+export interface RequiredEnvSpec {
+  name: string;
+  /** What to put there, for hints: "the PTM backend URL, e.g. https://ptm.example.com". */
+  description: string;
+  /** A credential: never printed, and referenced rather than copied where the client can. */
+  secret?: boolean;
+}
+
 /** A server subcommand: what the command table needs without loading the server's code. */
 export interface ServerCommandSpec {
   name: string;
@@ -44,6 +53,8 @@ export interface ServerCommandSpec {
   defaultPort: number;
   /** Environment variables (besides MCPKIT_AUTH_TOKEN) that supply the bearer token. */
   authTokenEnv: string[];
+  /** Variables the server needs to start (checked at start-up; a missing one exits at once). */
+  requiredEnv?: RequiredEnvSpec[];
   options: OptionSpec[];
   examples: string[];
   /** Loads the server lazily; absent while the server is not built yet. */

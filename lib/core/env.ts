@@ -44,3 +44,17 @@ export function envBoolStrict(name: string, value: string | undefined, fallback:
   if (FALSE.has(v)) return false;
   throw new ConfigError(`${name}: expected true/false (1/0, yes/no, on/off)`);
 }
+
+/** The reference forms MCP clients expand in their configs (and `setup`'s placeholder for those that cannot). */
+const CLIENT_REFERENCE = /^(\$\{[^}]*\}|\{env:[^}]*\}|<set [A-Za-z0-9_]+>)$/;
+
+/**
+ * When a variable's value is a client-config reference that nobody expanded (`${PTM_API_TOKEN}`,
+ * `{env:X}`, `<set X>`), the sentence that says so; undefined otherwise. The reference names a variable,
+ * never a secret, so quoting it is safe.
+ */
+export function unexpandedReference(name: string, value: string | undefined): string | undefined {
+  const v = value?.trim();
+  if (!v || !CLIENT_REFERENCE.test(v)) return undefined;
+  return `${name} is the unexpanded reference ${v}: the MCP client did not replace it, because the variable is not set where the client runs (or the client does not expand references); set it there, or write the value into the client's config (mcpkit setup --env ${name}=…)`;
+}

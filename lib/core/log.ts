@@ -14,6 +14,11 @@ export interface Logger {
 
 export interface LoggerOptions {
   level?: LogLevel;
+  /**
+   * Threshold for the extra sinks (log files); defaults to `level`. Lets a stdio server keep stderr quiet
+   * (clients file every stderr line as an error) while its log file still gets the routine lines.
+   */
+  sinkLevel?: LogLevel;
   format?: "text" | "json";
   scope?: string;
   /** Where lines go; stderr by default (stdout belongs to the stdio transport). */
@@ -48,18 +53,23 @@ export function parseLogLevel(value: string | undefined, fallback: LogLevel = "i
 
 export function createLogger(opts: LoggerOptions = {}): Logger {
   const level = opts.level ?? "info";
+  const sinkLevel = opts.sinkLevel ?? level;
   const format = opts.format ?? "text";
   const write = opts.write ?? ((line: string) => process.stderr.write(`${line}\n`));
   const scope = opts.scope ?? "mcpkit";
 
   const emit = (lvl: LogLevel, msg: string, fields?: Record<string, unknown>) => {
-    if (ORDER[lvl] < ORDER[level]) return;
+    const toStderr = ORDER[lvl] >= ORDER[level];
+    const toSinks = sinks.size > 0 && ORDER[lvl] >= ORDER[sinkLevel];
+    if (!toStderr && !toSinks) return;
     const time = new Date().toISOString();
     const extra = fields && Object.keys(fields).length ? ` ${JSON.stringify(fields)}` : "";
     const text = `[${scope}] ${lvl}: ${msg}${extra}`;
-    const line = format === "json" ? JSON.stringify({ time, level: lvl, scope, msg, ...fields }) : text;
-    write(redactor.redact(line));
-    if (sinks.size) {
+    if (toStderr) {
+      const line = format === "json" ? JSON.stringify({ time, level: lvl, scope, msg, ...fields }) : text;
+      write(redactor.redact(line));
+    }
+    if (toSinks) {
       const record: LogRecord = { time, level: lvl as LogRecord["level"], text: redactor.redact(text) };
       for (const sink of sinks) sink(record);
     }

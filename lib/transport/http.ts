@@ -33,6 +33,38 @@ function sendJsonRpcError(
   res.end(JSON.stringify({ jsonrpc: "2.0", error: { code: -32000, message }, id: null }));
 }
 
+/** The paths that serve MCP and require the bearer token when one is set. */
+const MCP_PATHS = new Set(["/mcp", "/sse", "/messages"]);
+
+/** OAuth and OpenID discovery and endpoints a client may probe after a 401. */
+const OAUTH_PATH =
+  /^\/(\.well-known\/(oauth-protected-resource|oauth-authorization-server|openid-configuration)(\/.*)?|register|authorize|token)$|\/\.well-known\/openid-configuration$/;
+
+function sendNotFound(res: ServerResponse, path: string) {
+  const text = OAUTH_PATH.test(path)
+    ? "Not found: this MCP server does not use OAuth. It takes a static bearer token: send Authorization: Bearer <token> (the token the server was started with, --auth-token or MCPKIT_AUTH_TOKEN).\n"
+    : "Not found: MCP is served at /mcp (Streamable HTTP) and /sse (legacy SSE)\n";
+  res.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end(text);
+}
+
+/**
+ * 401 in the form RFC 6750 describes: `WWW-Authenticate: Bearer realm="mcpkit"`, plus
+ * `error="invalid_token"` only when a token was sent (a request without credentials gets no error code),
+ * and a plain-text body that says what to send, so clients show it instead of parsing it as an OAuth error.
+ */
+function sendUnauthorized(req: IncomingMessage, res: ServerResponse) {
+  const presented = Boolean(req.headers.authorization?.trim());
+  const challenge = presented
+    ? 'Bearer realm="mcpkit", error="invalid_token", error_description="the bearer token does not match this server\'s token"'
+    : 'Bearer realm="mcpkit"';
+  const text = presented
+    ? "Unauthorized: the bearer token does not match. This MCP server needs the token it was started with (--auth-token or MCPKIT_AUTH_TOKEN), sent as Authorization: Bearer <token>.\n"
+    : "Unauthorized: this MCP server needs a bearer token. Send Authorization: Bearer <token> with the token it was started with (--auth-token or MCPKIT_AUTH_TOKEN).\n";
+  res
+    .writeHead(401, { "www-authenticate": challenge, "content-type": "text/plain; charset=utf-8" })
+    .end(text);
+}
+
 function isInitialize(body: unknown): boolean {
   return Array.isArray(body) ? body.some((m) => isInitializeRequest(m)) : isInitializeRequest(body);
 }
@@ -124,22 +156,29 @@ export async function serveHttp(
       const problem = checkHostAndOrigin(req);
       if (problem) return sendJsonRpcError(res, 403, `Forbidden: ${problem}`);
     }
-    if (opts.authToken && !checkBearer(req, opts.authToken)) {
-      return sendJsonRpcError(res, 401, "Unauthorized: send Authorization: Bearer <token>", {
-        "www-authenticate": 'Bearer realm="mcpkit"',
-      });
-    }
+    // Only the MCP endpoints need the token. Everything else, the OAuth discovery paths included, is a
+    // plain 404 for anyone: a client that finds no OAuth metadata asks its user for a token instead of
+    // starting (and failing) an OAuth flow on the 401.
+    if (!MCP_PATHS.has(url.pathname)) return sendNotFound(res, url.pathname);
+    if (opts.authToken && !checkBearer(req, opts.authToken)) return sendUnauthorized(req, res);
     if (url.pathname === "/mcp") return handleMcp(req, res);
     if (url.pathname === "/sse" && req.method === "GET") return handleSse(req, res);
     if (url.pathname === "/messages" && req.method === "POST") return handleMessages(req, res, url);
-    res.writeHead(404, { "content-type": "text/plain" }).end("Not found: MCP is served at /mcp (or /sse)\n");
+    res
+      .writeHead(405, { allow: url.pathname === "/sse" ? "GET" : "POST", "content-type": "text/plain" })
+      .end(`Method not allowed: ${url.pathname} takes ${url.pathname === "/sse" ? "GET" : "POST"}\n`);
   };
 
   const httpServer: Server = createServer((req, res) => {
     onRequest(req, res).catch((err: unknown) => {
       if (err instanceof BodyTooLargeError) {
-        sendJsonRpcError(res, 413, `Payload Too Large: ${err.message}`, { connection: "close" });
-        req.resume();
+        // After a drained body the answer reaches the client; otherwise the connection closes after it.
+        sendJsonRpcError(
+          res,
+          413,
+          `Payload Too Large: ${err.message}; raise --max-body-bytes on the server if this is expected`,
+          { connection: "close" },
+        );
         return;
       }
       if (err instanceof BadJsonError) return sendJsonRpcError(res, 400, `Parse error: ${err.message}`);

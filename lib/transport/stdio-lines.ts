@@ -2,6 +2,7 @@ import process from "node:process";
 import { deserializeMessage, serializeMessage } from "@modelcontextprotocol/sdk/shared/stdio.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import type { StdinSource } from "./stdin-source.ts";
 
 /** Longest stdin line kept (the SDK's own limit); a longer one is dropped, not fatal. */
 export const STDIO_MAX_LINE_BYTES = 10 * 1024 * 1024;
@@ -84,12 +85,12 @@ export class StdioLineTransport implements Transport {
   );
 
   constructor(
-    private readonly stdin: NodeJS.ReadableStream = process.stdin,
+    private readonly stdin: StdinSource,
     private readonly stdout: NodeJS.WritableStream = process.stdout,
   ) {}
 
-  private readonly onData = (chunk: Buffer | string) => {
-    this.buffer.append(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
+  private readonly onData = (chunk: Buffer) => {
+    this.buffer.append(chunk);
     for (let line = this.buffer.next(); line !== undefined; line = this.buffer.next()) {
       let message: JSONRPCMessage;
       try {
@@ -102,19 +103,14 @@ export class StdioLineTransport implements Transport {
     }
   };
 
-  private readonly onStdinError = (err: Error) => this.onerror?.(err);
-
   async start(): Promise<void> {
     if (this.started) throw new Error("StdioLineTransport already started");
     this.started = true;
-    this.stdin.on("data", this.onData);
-    this.stdin.on("error", this.onStdinError);
+    this.stdin.attach(this.onData);
   }
 
   async close(): Promise<void> {
-    this.stdin.off("data", this.onData);
-    this.stdin.off("error", this.onStdinError);
-    if (this.stdin.listenerCount("data") === 0) this.stdin.pause();
+    this.stdin.detach();
     this.buffer.clear();
     this.onclose?.();
   }

@@ -1,4 +1,5 @@
 import type { ServerApp } from "../core/app.ts";
+import { StdinSource } from "./stdin-source.ts";
 import { StdioLineTransport } from "./stdio-lines.ts";
 
 export interface RunningStdio {
@@ -7,13 +8,15 @@ export interface RunningStdio {
   close(): Promise<void>;
 }
 
-/** Serves one MCP session over stdin/stdout; stdout carries only JSON-RPC. */
-export async function serveStdio(app: ServerApp): Promise<RunningStdio> {
+/**
+ * Serves one MCP session over stdin/stdout; stdout carries only JSON-RPC. `stdin` is the reader the
+ * command opened at start-up (so input sent while the app started is delivered now).
+ */
+export async function serveStdio(app: ServerApp, stdin = new StdinSource()): Promise<RunningStdio> {
   const server = app.createServer();
-  const transport = new StdioLineTransport();
+  const transport = new StdioLineTransport(stdin);
   const ended = new Promise<void>((resolve) => {
-    process.stdin.once("end", () => resolve());
-    process.stdin.once("close", () => resolve());
+    void stdin.ended.then(resolve);
     transport.onclose = () => resolve();
   });
   await server.connect(transport);

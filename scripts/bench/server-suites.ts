@@ -14,4 +14,10 @@ export interface ServerSuite {
   run(ctx: BenchContext, env: { target: PreparedTarget; mcpkit: string[] }): Promise<void>;
 }
 
-export const serverSuites: ServerSuite[] = [ptySuite, ptcSuite, gatewaySuite, gatewayInvokeSuite, gatewayIndexSuite];
+export const serverSuites: ServerSuite[] = [
+  ptySuite,
+  ptcSuite,
+  gatewaySuite,
+  gatewayInvokeSuite,
+  gatewayIndexSuite,
+];

@@ -1,11 +1,12 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: client configs hold literal ${VAR} references
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { CLIENTS, clientById } from "../../lib/cli/setup/clients.ts";
-import { type Launch, redactLaunch } from "../../lib/cli/setup/launch.ts";
+import { type HttpLaunch, redactLaunch, type StdioLaunch } from "../../lib/cli/setup/launch.ts";
 import { mergeTomlTable } from "../../lib/cli/setup/toml.ts";
 import pkg from "../../package.json" with { type: "json" };
-import { ROOT } from "../helpers/mcpkit.ts";
+import { baseEnv, ROOT } from "../helpers/mcpkit.ts";
 import { cleanupTemps, run, tempDir } from "./helpers.ts";
 import { readTinyToml, readTomlWithPython } from "./tiny-toml.ts";
 
@@ -16,13 +17,14 @@ afterAll(cleanupTemps);
 
 const MCPKIT = resolve(ROOT, "dist/mcpkit.mjs");
 const SECRET = "tppm_0123456789abcdef";
-const stdio: Launch = {
+const stdio: StdioLaunch = {
   mode: "stdio",
   command: "/opt/mcpkit/bin/mcpkit",
   args: ["trueppm"],
   env: { TRUEPPM_API_URL: "https://ppm.example.com", TRUEPPM_API_TOKEN: SECRET },
+  forward: [],
 };
-const http: Launch = {
+const http: HttpLaunch = {
   mode: "http",
   url: "http://127.0.0.1:8000/mcp",
   headers: { Authorization: `Bearer ${SECRET}` },
@@ -167,11 +169,12 @@ describe("client config rendering", () => {
   it(
     "TOML strings survive quotes, backslashes and newlines",
     () => {
-      const odd: Launch = {
+      const odd: StdioLaunch = {
         mode: "stdio",
         command: 'C:\\Program Files\\mcpkit "x"\n',
         args: ["a'b"],
         env: {},
+        forward: [],
       };
       const doc = tomlBoth(clientById("codex")!.print("odd", odd)) as any;
       expect(doc.mcp_servers.odd.command).toBe(odd.command);
@@ -252,7 +255,14 @@ describe("mcpkit setup (CLI)", () => {
       expect(r.code).toBe(0);
       expect(r.stdout + r.stderr).not.toContain(SECRET);
       const after = JSON.parse(readFileSync(file, "utf8"));
-      expect(after.inputs).toEqual(before.inputs);
+      // The existing input stays; TRUEPPM_API_URL, not given, becomes a prompt the entry refers to.
+      expect(after.inputs).toEqual([
+        ...before.inputs,
+        expect.objectContaining({ type: "promptString", id: "mcpkit-trueppm-trueppm-api-url" }),
+      ]);
+      expect(after.servers["mcpkit-trueppm"].env.TRUEPPM_API_URL).toBe(
+        "${input:mcpkit-trueppm-trueppm-api-url}",
+      );
       expect(after.servers.other).toEqual(before.servers.other);
       expect(after.servers["mcpkit-trueppm"].env.TRUEPPM_API_TOKEN).toBe(SECRET);
       const backups = readdirSync(join(dir, ".vscode")).filter((f) =>
@@ -327,6 +337,203 @@ describe("mcpkit setup (CLI)", () => {
       expect(r.code).toBe(2);
       expect(r.stderr).toContain("KEY=VALUE");
       expect(r.stderr).not.toContain(SECRET);
+    },
+    T,
+  );
+});
+
+describe("mcpkit setup: required variables, CLAUDE_CONFIG_DIR, hints and URLs", () => {
+  /** `mcpkit setup -c <client> -s ptm` without --env: stdout, stderr and the entry. */
+  const bare = (clientId: string, extra: string[] = []) => {
+    const r = run("node", [MCPKIT, "setup", "-c", clientId, "-s", "ptm", ...extra]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/ptm needs PTM_API_BASE_URL \(.*\) and PTM_API_TOKEN \(/);
+    return r;
+  };
+
+  it(
+    "without --env, each client's entry passes the required variables in that client's own form",
+    () => {
+      const codex = readTinyToml(bare("codex").stdout).mcp_servers as any;
+      expect(codex["mcpkit-ptm"].env_vars).toEqual(["PTM_API_BASE_URL", "PTM_API_TOKEN"]);
+      expect(codex["mcpkit-ptm"].env).toBeUndefined();
+
+      const gemini = entryOf("gemini", bare("gemini").stdout, "mcpkit-ptm");
+      expect(gemini.env).toEqual({
+        PTM_API_BASE_URL: "${PTM_API_BASE_URL}",
+        PTM_API_TOKEN: "${PTM_API_TOKEN}",
+      });
+
+      expect(entryOf("cursor", bare("cursor").stdout, "mcpkit-ptm").env).toEqual({
+        PTM_API_BASE_URL: "${env:PTM_API_BASE_URL}",
+        PTM_API_TOKEN: "${env:PTM_API_TOKEN}",
+      });
+      expect(entryOf("opencode", bare("opencode").stdout, "mcpkit-ptm").environment).toEqual({
+        PTM_API_BASE_URL: "{env:PTM_API_BASE_URL}",
+        PTM_API_TOKEN: "{env:PTM_API_TOKEN}",
+      });
+
+      const vscode = JSON.parse(bare("vscode").stdout);
+      expect(vscode.servers["mcpkit-ptm"].env.PTM_API_TOKEN).toBe("${input:mcpkit-ptm-ptm-api-token}");
+      const token = vscode.inputs.find((i: any) => i.id === "mcpkit-ptm-ptm-api-token");
+      expect(token).toMatchObject({ type: "promptString", password: true });
+      expect(vscode.inputs.find((i: any) => i.id === "mcpkit-ptm-ptm-api-base-url").password).toBeUndefined();
+
+      // The printed `claude mcp add` line stores the reference itself, for Claude Code to expand.
+      const line = bare("claude-code").stdout.trim();
+      const words = run("bash", ["-c", `set -- ${line.replace(/^claude /, "")}; printf '%s\\n' "$@"`], {
+        env: baseEnv({ PTM_API_TOKEN: "from-the-shell" }),
+      }).stdout.split("\n");
+      expect(words).toContain("PTM_API_TOKEN=${PTM_API_TOKEN}");
+      expect(words).toContain("PTM_API_BASE_URL=${PTM_API_BASE_URL}");
+    },
+    T,
+  );
+
+  it(
+    "a value given with --env is written; only the rest is forwarded",
+    () => {
+      const r = run("node", [
+        MCPKIT,
+        "setup",
+        "-c",
+        "codex",
+        "-s",
+        "trueppm",
+        "--env",
+        "TRUEPPM_API_URL=https://ppm.example.com",
+      ]);
+      expect(r.code).toBe(0);
+      const entry = (readTinyToml(r.stdout).mcp_servers as any)["mcpkit-trueppm"];
+      expect(entry.env).toEqual({ TRUEPPM_API_URL: "https://ppm.example.com" });
+      expect(entry.env_vars).toEqual(["TRUEPPM_API_TOKEN"]);
+      expect(r.stderr).toContain("trueppm needs TRUEPPM_API_TOKEN");
+      expect(r.stderr).not.toContain("needs TRUEPPM_API_URL");
+      // Servers without required variables say nothing about them.
+      expect(run("node", [MCPKIT, "setup", "-c", "codex", "-s", "pty"]).stderr).not.toContain("needs");
+    },
+    T,
+  );
+
+  it(
+    "Claude Desktop cannot reference variables: placeholders when printing, a refusal naming them on --write",
+    () => {
+      const r = bare("claude-desktop");
+      expect(entryOf("claude-desktop", r.stdout, "mcpkit-ptm").env).toEqual({
+        PTM_API_BASE_URL: "<set PTM_API_BASE_URL>",
+        PTM_API_TOKEN: "<set PTM_API_TOKEN>",
+      });
+      const file = join(tempDir("setup-desktop"), "claude_desktop_config.json");
+      const w = run("node", [
+        MCPKIT,
+        "setup",
+        "-c",
+        "claude-desktop",
+        "-s",
+        "ptm",
+        "--write",
+        "--config-path",
+        file,
+      ]);
+      expect(w.code).toBe(2);
+      expect(w.stderr.trim().split("\n")).toHaveLength(1);
+      expect(w.stderr).toContain("give PTM_API_BASE_URL and PTM_API_TOKEN with --env");
+      expect(existsSync(file)).toBe(false);
+    },
+    T,
+  );
+
+  it(
+    "claude-code --write honours CLAUDE_CONFIG_DIR",
+    () => {
+      const home = tempDir("setup-home");
+      const configDir = tempDir("setup-claude-dir");
+      const r = run("node", [MCPKIT, "setup", "-c", "claude-code", "-s", "pty", "--write"], {
+        env: baseEnv({ HOME: home, CLAUDE_CONFIG_DIR: configDir }),
+      });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain(join(configDir, ".claude.json"));
+      const doc = JSON.parse(readFileSync(join(configDir, ".claude.json"), "utf8"));
+      expect(doc.mcpServers["mcpkit-pty"]).toMatchObject({ type: "stdio", args: [MCPKIT, "pty"] });
+      expect(existsSync(join(home, ".claude.json"))).toBe(false);
+    },
+    T,
+  );
+
+  it(
+    "--mode http: the start hint is runnable (absolute path, port, host, token redacted, variables named)",
+    () => {
+      const r = run("node", [
+        MCPKIT,
+        "setup",
+        "-c",
+        "cursor",
+        "-s",
+        "ptm",
+        "--mode",
+        "http",
+        "--url",
+        "http://192.168.1.20:4000/mcp",
+        "--auth-token",
+        SECRET,
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout + r.stderr).not.toContain(SECRET);
+      const hint = r.stderr.split("\n").find((l) => l.includes("start the server with:"))!;
+      const node = run("node", ["-p", "process.execPath"]).stdout.trim();
+      expect(hint).toContain(
+        `start the server with: MCPKIT_AUTH_TOKEN=<redacted> ${node} ${MCPKIT} ptm --transport http --host 0.0.0.0 --port 4000`,
+      );
+      expect(hint).toContain("with PTM_API_BASE_URL and PTM_API_TOKEN set");
+      const local = run("node", [MCPKIT, "setup", "-c", "gemini", "-s", "pty", "--mode", "http", "--npx"]);
+      expect(local.stderr).toContain(
+        "start the server with: npx -y mcpkit pty --transport http --port 3346\n",
+      );
+    },
+    T,
+  );
+
+  it(
+    "--mode http refuses a URL the client cannot use, naming the right one",
+    () => {
+      for (const [url, why] of [
+        ["http://127.0.0.1:3347/sse", "legacy SSE endpoint"],
+        ["http://127.0.0.1:3347/messages?sessionId=x", "legacy SSE message endpoint"],
+        ["http://127.0.0.1:3347/", "serves nothing"],
+      ] as const) {
+        const r = run("node", [MCPKIT, "setup", "-c", "codex", "-s", "ptm", "--mode", "http", "--url", url]);
+        expect(r.code, url).toBe(2);
+        expect(r.stderr.trim().split("\n")).toHaveLength(1);
+        expect(r.stderr).toContain(why);
+        expect(r.stderr).toContain("http://127.0.0.1:3347/mcp");
+      }
+      const ftp = run("node", [
+        MCPKIT,
+        "setup",
+        "-c",
+        "codex",
+        "-s",
+        "ptm",
+        "--mode",
+        "http",
+        "--url",
+        "ftp://x/mcp",
+      ]);
+      expect(ftp.code).toBe(2);
+      expect(ftp.stderr).toContain("http:// or https://");
+      const proxied = run("node", [
+        MCPKIT,
+        "setup",
+        "-c",
+        "codex",
+        "-s",
+        "ptm",
+        "--mode",
+        "http",
+        "--url",
+        "https://tools.example.com/ptm/mcp",
+      ]);
+      expect(proxied.code).toBe(0);
     },
     T,
   );

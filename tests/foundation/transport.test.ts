@@ -148,6 +148,59 @@ describe("Streamable HTTP transport", () => {
     expect(p.stderr()).not.toContain(token);
   });
 
+  it("speaks RFC 6750 on 401 and answers OAuth discovery with a plain 404, without auth", async () => {
+    const token = "tok-rfc6750-0123456789";
+    const p = await startEcho(["--transport", "http", "--port", "0", "--auth-token", token]);
+    running.push(p);
+    const post = (headers: Record<string, string>) =>
+      fetch(p.url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          accept: "application/json, text/event-stream",
+          ...headers,
+        },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" }),
+      });
+    const none = await post({});
+    expect(none.status).toBe(401);
+    // No credentials sent: a challenge without an error code (RFC 6750 §3.1).
+    expect(none.headers.get("www-authenticate")).toBe('Bearer realm="mcpkit"');
+    expect(none.headers.get("content-type")).toMatch(/^text\/plain/);
+    expect(await none.text()).toMatch(/^Unauthorized: this MCP server needs a bearer token/);
+    const wrong = await post({ authorization: "Bearer not-the-token" });
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers.get("www-authenticate")).toMatch(/^Bearer realm="mcpkit", error="invalid_token"/);
+    expect(await wrong.text()).toContain("the bearer token does not match");
+    const sse = await fetch(`${p.origin}/sse`);
+    expect(sse.status).toBe(401);
+    expect(sse.headers.get("www-authenticate")).toBe('Bearer realm="mcpkit"');
+    await sse.body?.cancel();
+
+    for (const path of [
+      "/.well-known/oauth-protected-resource",
+      "/.well-known/oauth-protected-resource/mcp",
+      "/.well-known/oauth-authorization-server",
+      "/.well-known/oauth-authorization-server/mcp",
+      "/.well-known/openid-configuration",
+      "/mcp/.well-known/openid-configuration",
+      "/register",
+      "/authorize",
+      "/token",
+    ]) {
+      const method = path === "/register" || path === "/token" ? "POST" : "GET";
+      const r = await fetch(`${p.origin}${path}`, { method, body: method === "POST" ? "{}" : undefined });
+      expect(r.status, path).toBe(404);
+      expect(r.headers.get("www-authenticate"), path).toBeNull();
+      expect(r.headers.get("content-type"), path).toMatch(/^text\/plain/);
+      expect(await r.text(), path).toContain("does not use OAuth");
+    }
+    const other = await fetch(`${p.origin}/nothing-here`);
+    expect(other.status).toBe(404);
+    expect(await other.text()).toContain("/mcp");
+    expect(p.stderr()).not.toContain(token);
+  });
+
   it("reads the token from the environment (server-specific name)", async () => {
     const p = await startEcho(["--transport", "http", "--port", "0"], {
       ECHO_AUTH_TOKEN: "env-token-abcdef",
@@ -202,6 +255,42 @@ describe("Streamable HTTP transport", () => {
     });
     expect(res.status).toBe(413);
     expect(await res.text()).toContain("Payload Too Large");
+    const client = await connectHttp(p.url);
+    await client.close();
+  });
+
+  it("fetch posting 5 MiB gets the 413 and its JSON-RPC error (not EPIPE), streamed or with a length", async () => {
+    const p = await startEcho(["--transport", "http", "--port", "0"]);
+    running.push(p);
+    const headers = { "content-type": "application/json", accept: "application/json, text/event-stream" };
+    const big = `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"pad":"${"x".repeat(5 * 1024 * 1024)}"}}`;
+    // Several times: closing early made fetch fail with EPIPE only some of the time.
+    for (let i = 0; i < 6; i++) {
+      const sized = await fetch(p.url, { method: "POST", headers, body: big });
+      expect(sized.status).toBe(413);
+      const error = (await sized.json()) as { jsonrpc: string; error: { code: number; message: string } };
+      expect(error.jsonrpc).toBe("2.0");
+      expect(error.error.message).toMatch(/^Payload Too Large: request body exceeds 4194304 bytes/);
+    }
+    // Without a Content-Length the server only finds out while reading.
+    const bytes = new TextEncoder().encode(big);
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < bytes.length; i += 64 * 1024)
+          controller.enqueue(bytes.subarray(i, i + 64 * 1024));
+        controller.close();
+      },
+    });
+    const chunked = await fetch(p.url, {
+      method: "POST",
+      headers,
+      body: stream,
+      duplex: "half",
+    } as RequestInit);
+    expect(chunked.status).toBe(413);
+    expect(((await chunked.json()) as { error: { message: string } }).error.message).toContain(
+      "Payload Too Large",
+    );
     const client = await connectHttp(p.url);
     await client.close();
   });

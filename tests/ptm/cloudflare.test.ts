@@ -94,10 +94,10 @@ describe("mcpkit ptm behind Cloudflare Access", () => {
     }
   }, 60_000);
 
-  it("with no way through, start-up fails with the exact next step for every kind of challenge", async () => {
+  it("with no way through, `check` fails with the exact next step for every kind of challenge", async () => {
     const backends = await Promise.all(MODES.map((mode) => startFakePtm({ cloudflare: { mode, jwt: JWT } })));
     try {
-      const runs = await Promise.all(backends.map((b) => runPtm(ptmEnv(b))));
+      const runs = await Promise.all(backends.map((b) => runPtm(ptmEnv(b), ["check"])));
       runs.forEach((r, i) => {
         expect(r.code, MODES[i]).toBe(3);
         expect(r.stderr).toContain("CloudflareAccessError: PTM at");
@@ -110,12 +110,14 @@ describe("mcpkit ptm behind Cloudflare Access", () => {
       const [noLogin, notInstalled] = await Promise.all([
         runPtm(
           ptmEnv(backends[0]!, { PTM_CF_AUTO_DISCOVER: "true", PATH: `${failing}:${process.env.PATH}` }),
+          ["check"],
         ),
         runPtm(
           ptmEnv(backends[1]!, {
             PTM_CF_AUTO_DISCOVER: "true",
             PATH: `${dirname(process.execPath)}:/usr/bin:/bin`,
           }),
+          ["check"],
         ),
       ]);
       expect(noLogin.code).toBe(3);

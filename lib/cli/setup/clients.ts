@@ -1,6 +1,8 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: client configs hold literal ${VAR} references
 import { join } from "node:path";
+import { UsageError } from "../../core/errors.ts";
 import { jsonSnippet, mergeJsonEntry } from "./json-config.ts";
-import { type Launch, withoutEmpty } from "./launch.ts";
+import { envWithRefs, type HttpLaunch, type Launch, withoutEmpty } from "./launch.ts";
 import { shellLine } from "./shell-quote.ts";
 import { mergeTomlTable, tomlTable } from "./toml.ts";
 
@@ -15,6 +17,11 @@ export interface Host {
 export interface ClientDef {
   id: string;
   label: string;
+  /**
+   * How the entry passes a variable the server needs from the client's own environment, for the note
+   * `setup` prints; undefined when the client cannot reference variables (values must be given).
+   */
+  forwards?: string;
   defaultPath(host: Host): string;
   /** Text for stdout: a snippet to paste, or a command to run. */
   print(name: string, launch: Launch): string;
@@ -39,13 +46,14 @@ function appConfigDir(host: Host, app: string): string {
   return join(xdgConfig(host), app);
 }
 
-function authHeader(launch: Extract<Launch, { mode: "http" }>): string | undefined {
+function authHeader(launch: HttpLaunch): string | undefined {
   return Object.entries(launch.headers).find(([k]) => /^authorization$/i.test(k))?.[1];
 }
 
 function jsonClient(
   id: string,
   label: string,
+  forwards: string | undefined,
   rootKey: string,
   defaultPath: (host: Host) => string,
   entry: (launch: Launch) => Entry,
@@ -54,6 +62,7 @@ function jsonClient(
   return {
     id,
     label,
+    forwards,
     defaultPath,
     print: (name, launch) => jsonSnippet(rootKey, name, entry(launch)),
     merge: (path, existing, name, launch) =>
@@ -61,10 +70,14 @@ function jsonClient(
   };
 }
 
-/** `{command, args, env}` for stdio; `remote` decides the URL form. */
+/**
+ * `{command, args, env}` for stdio, forwarded variables written as `reference(name)`; `remote` decides the
+ * URL form.
+ */
 function commandEntry(
   launch: Launch,
-  remote: (l: Extract<Launch, { mode: "http" }>) => Entry,
+  remote: (l: HttpLaunch) => Entry,
+  reference: (name: string) => string,
   type?: string,
 ): Entry {
   if (launch.mode === "http") return remote(launch);
@@ -72,18 +85,31 @@ function commandEntry(
     ...(type ? { type } : {}),
     command: launch.command,
     args: launch.args,
-    env: launch.env,
+    env: envWithRefs(launch, reference),
   });
+}
+
+/** `${NAME}`: the reference Claude Code and Gemini CLI expand from their own environment. */
+const dollarBraces = (name: string) => `\${${name}}`;
+
+/** Claude Desktop expands nothing: a variable without a value is a placeholder to fill in by hand. */
+const placeholder = (name: string) => `<set ${name}>`;
+
+function refuseForwarding(label: string, launch: Launch): void {
+  if (launch.mode === "stdio" && launch.forward.length)
+    throw new UsageError(
+      `${label} cannot read variables from its environment: give ${launch.forward.map((v) => v.name).join(" and ")} with --env NAME=VALUE to write them`,
+    );
 }
 
 /**
  * Claude Desktop takes remote servers only as OAuth connectors in its settings, so a URL with a bearer
  * token goes through the usual stdio bridge; the header value sits in env because args with spaces break.
  */
-function claudeDesktopRemote(launch: Extract<Launch, { mode: "http" }>): Entry {
+function claudeDesktopRemote(launch: HttpLaunch): Entry {
   const auth = authHeader(launch);
   const args = ["-y", "mcp-remote", launch.url];
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: mcp-remote expands ${AUTH_HEADER} itself
+  // mcp-remote expands ${AUTH_HEADER} itself.
   if (auth) args.push("--header", "Authorization:${AUTH_HEADER}");
   return withoutEmpty({ command: "npx", args, env: auth ? { AUTH_HEADER: auth } : {} });
 }
@@ -94,9 +120,10 @@ function claudeCodeLine(name: string, launch: Launch): string {
     for (const [k, v] of Object.entries(launch.headers)) words.push("--header", `${k}: ${v}`);
     return `${shellLine(words)}\n`;
   }
-  // The name goes before --env: --env takes several values and would swallow it.
+  // The name goes before --env: --env takes several values and would swallow it. References are
+  // single-quoted, so Claude Code stores `${NAME}` and expands it when it starts the server.
   const words = ["claude", "mcp", "add", "--scope", "user", name];
-  for (const [k, v] of Object.entries(launch.env)) words.push("--env", `${k}=${v}`);
+  for (const [k, v] of Object.entries(envWithRefs(launch, dollarBraces))) words.push("--env", `${k}=${v}`);
   return `${shellLine([...words, "--", launch.command, ...launch.args])}\n`;
 }
 
@@ -104,9 +131,11 @@ function codexBlock(name: string, launch: Launch): string {
   if (launch.mode === "http") {
     return tomlTable(["mcp_servers", name], { url: launch.url }, { http_headers: launch.headers });
   }
+  // Codex starts servers with an almost empty environment: `env_vars` names what it passes through.
+  const forwarded = launch.forward.map((v) => v.name);
   return tomlTable(
     ["mcp_servers", name],
-    { command: launch.command, args: launch.args },
+    { command: launch.command, args: launch.args, ...(forwarded.length ? { env_vars: forwarded } : {}) },
     { env: launch.env },
   );
 }
@@ -118,23 +147,86 @@ function opencodeEntry(launch: Launch): Entry {
   return withoutEmpty({
     type: "local",
     command: [launch.command, ...launch.args],
-    environment: launch.env,
+    environment: envWithRefs(launch, (n) => `{env:${n}}`),
     enabled: true,
   });
 }
 
+/** VS Code prompts for each forwarded variable once (a password prompt for secrets) through `inputs`. */
+function vscodeInputId(entryName: string, variable: string): string {
+  return `${entryName}-${variable}`.toLowerCase().replace(/_/g, "-");
+}
+
+function vscodeEntry(name: string, launch: Launch): Entry {
+  return commandEntry(
+    launch,
+    (r) => withoutEmpty({ type: "http", url: r.url, headers: r.headers }),
+    (v) => `\${input:${vscodeInputId(name, v)}}`,
+    "stdio",
+  );
+}
+
+function vscodeInputs(name: string, launch: Launch): Entry[] {
+  if (launch.mode !== "stdio") return [];
+  return launch.forward.map((v) => ({
+    type: "promptString",
+    id: vscodeInputId(name, v.name),
+    description: `${v.name}: ${v.description}`,
+    ...(v.secret ? { password: true } : {}),
+  }));
+}
+
+const vscode: ClientDef = {
+  id: "vscode",
+  label: "VS Code",
+  forwards: "an `inputs` prompt (`${input:…}`) that VS Code asks for once",
+  defaultPath: (h) => join(appConfigDir(h, "Code"), "User", "mcp.json"),
+  print: (name, launch) => {
+    const inputs = vscodeInputs(name, launch);
+    const doc = { ...(inputs.length ? { inputs } : {}), servers: { [name]: vscodeEntry(name, launch) } };
+    return `${JSON.stringify(doc, null, 2)}\n`;
+  },
+  merge: (path, existing, name, launch) => {
+    const merged = JSON.parse(
+      mergeJsonEntry(path, existing, "servers", name, vscodeEntry(name, launch)),
+    ) as Entry;
+    const inputs = vscodeInputs(name, launch);
+    if (inputs.length) {
+      const current = Array.isArray(merged.inputs) ? (merged.inputs as Entry[]) : [];
+      const ids = new Set(inputs.map((i) => i.id));
+      merged.inputs = [...current.filter((i) => !ids.has(i?.id)), ...inputs];
+    }
+    return `${JSON.stringify(merged, null, 2)}\n`;
+  },
+};
+
 export const CLIENTS: readonly ClientDef[] = [
-  jsonClient(
-    "claude-desktop",
-    "Claude Desktop",
-    "mcpServers",
-    (h) => join(appConfigDir(h, "Claude"), "claude_desktop_config.json"),
-    (l) => commandEntry(l, claudeDesktopRemote),
-  ),
+  {
+    ...jsonClient(
+      "claude-desktop",
+      "Claude Desktop",
+      undefined,
+      "mcpServers",
+      (h) => join(appConfigDir(h, "Claude"), "claude_desktop_config.json"),
+      (l) => commandEntry(l, claudeDesktopRemote, placeholder),
+    ),
+    merge: (path, existing, name, launch) => {
+      refuseForwarding("Claude Desktop", launch);
+      return mergeJsonEntry(
+        path,
+        existing,
+        "mcpServers",
+        name,
+        commandEntry(launch, claudeDesktopRemote, placeholder),
+      );
+    },
+  },
   {
     id: "claude-code",
     label: "Claude Code",
-    defaultPath: (h) => join(h.home, ".claude.json"),
+    forwards: "a `${NAME}` reference that Claude Code expands from its environment when it starts the server",
+    // CLAUDE_CONFIG_DIR moves Claude Code's whole configuration, .claude.json included.
+    defaultPath: (h) => join(h.env.CLAUDE_CONFIG_DIR || h.home, ".claude.json"),
     print: claudeCodeLine,
     merge: (path, existing, name, launch) =>
       mergeJsonEntry(
@@ -142,12 +234,18 @@ export const CLIENTS: readonly ClientDef[] = [
         existing,
         "mcpServers",
         name,
-        commandEntry(launch, (l) => withoutEmpty({ type: "http", url: l.url, headers: l.headers }), "stdio"),
+        commandEntry(
+          launch,
+          (l) => withoutEmpty({ type: "http", url: l.url, headers: l.headers }),
+          dollarBraces,
+          "stdio",
+        ),
       ),
   },
   {
     id: "codex",
     label: "Codex CLI",
+    forwards: "`env_vars`, which passes them through from the environment Codex runs in",
     defaultPath: (h) => join(h.env.CODEX_HOME || join(h.home, ".codex"), "config.toml"),
     print: codexBlock,
     merge: (path, existing, name, launch) =>
@@ -156,20 +254,21 @@ export const CLIENTS: readonly ClientDef[] = [
   jsonClient(
     "cursor",
     "Cursor",
+    "a `${env:NAME}` reference that Cursor expands from its environment",
     "mcpServers",
     (h) => join(h.home, ".cursor", "mcp.json"),
-    (l) => commandEntry(l, (r) => withoutEmpty({ url: r.url, headers: r.headers })),
+    (l) =>
+      commandEntry(
+        l,
+        (r) => withoutEmpty({ url: r.url, headers: r.headers }),
+        (n) => `\${env:${n}}`,
+      ),
   ),
-  jsonClient(
-    "vscode",
-    "VS Code",
-    "servers",
-    (h) => join(appConfigDir(h, "Code"), "User", "mcp.json"),
-    (l) => commandEntry(l, (r) => withoutEmpty({ type: "http", url: r.url, headers: r.headers }), "stdio"),
-  ),
+  vscode,
   jsonClient(
     "opencode",
     "OpenCode",
+    "an `{env:NAME}` reference that OpenCode expands from its environment",
     "mcp",
     (h) => h.env.OPENCODE_CONFIG || join(xdgConfig(h), "opencode", "opencode.json"),
     opencodeEntry,
@@ -178,9 +277,12 @@ export const CLIENTS: readonly ClientDef[] = [
   jsonClient(
     "gemini",
     "Gemini CLI",
+    // Listing them in `env` is also what lets a *_TOKEN variable through Gemini's secret filter.
+    "a `${NAME}` reference in `env` that Gemini CLI expands from its environment",
     "mcpServers",
     (h) => join(h.home, ".gemini", "settings.json"),
-    (l) => commandEntry(l, (r) => withoutEmpty({ type: "http", url: r.url, headers: r.headers })),
+    (l) =>
+      commandEntry(l, (r) => withoutEmpty({ type: "http", url: r.url, headers: r.headers }), dollarBraces),
   ),
 ];
 

@@ -1,3 +1,4 @@
+import { unexpandedReference } from "../../core/env.ts";
 import { StartupError } from "../../core/errors.ts";
 import { type LogLevel, parseLogLevel } from "../../core/log.ts";
 
@@ -116,6 +117,10 @@ function parseCloudflare(env: Record<string, string | undefined>): CloudflareCon
 
 /** Parses and validates the environment; throws StartupError(exit 1) naming the first bad variable. */
 export function loadConfig(env: Record<string, string | undefined>): PtmConfig {
+  for (const name of ["PTM_API_BASE_URL", "PTM_API_TOKEN"]) {
+    const unexpanded = unexpandedReference(name, env[name]);
+    if (unexpanded) fail(unexpanded);
+  }
   const baseUrl = parseBaseUrl(env);
   const token = read(env, "PTM_API_TOKEN");
   if (!token)

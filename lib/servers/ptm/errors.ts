@@ -23,8 +23,18 @@ export class PtmApiError extends McpkitError {
 /** A request stopped by Cloudflare Access; the message names the exact next step. */
 export class CloudflareAccessError extends McpkitError {}
 
-/** The backend could not be reached at all (connection refused, DNS, timeout). */
-export class PtmUnreachableError extends McpkitError {}
+/** The backend could not be reached at all (connection refused, DNS, timeout, a port fetch blocks). */
+export class PtmUnreachableError extends McpkitError {
+  /** The cause alone ("ECONNREFUSED", "no answer within 30 s", …), for messages that add their own advice. */
+  readonly reason: string;
+  /** Set when fetch refuses the URL's port outright: retrying cannot help. */
+  readonly blockedPort: string | undefined;
+  constructor(message: string, reason = message, blockedPort?: string) {
+    super(message, 1);
+    this.reason = reason;
+    this.blockedPort = blockedPort;
+  }
+}
 
 /** Removes control characters and clips backend-supplied text so it is safe to show an agent. */
 export function cleanDetail(text: string, max = DETAIL_MAX_CHARS): string {

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { blockedPort, blockedPortAdvice, fetchFailureReason } from "../../core/fetch-failure.ts";
 import type { Logger } from "../../core/log.ts";
 import {
   accessNextStep,
@@ -69,8 +70,17 @@ export class PtmHttpClient {
   /** One per process, so the backend can group this agent's traffic. */
   readonly sessionId = randomUUID();
   private discoveredToken: string | undefined;
+  private ready: (() => Promise<void>) | undefined;
 
   constructor(private readonly opts: PtmClientOptions) {}
+
+  /**
+   * Makes every `request` (tool calls, resource reads) wait for `ready` first, which throws while the
+   * backend fails its start-up checks. `send`, which the checks themselves use, is not gated.
+   */
+  gateRequests(ready: () => Promise<void>): void {
+    this.ready = ready;
+  }
 
   get baseUrl(): string {
     return this.opts.baseUrl;
@@ -113,10 +123,19 @@ export class PtmHttpClient {
       if (timeout.aborted)
         throw new PtmUnreachableError(
           `PTM did not answer ${req.method} ${req.path} within ${this.opts.timeoutMs / 1000} s: try again, or raise PTM_MCP_TIMEOUT_SECONDS.`,
+          `no answer within ${this.opts.timeoutMs / 1000} s`,
         );
-      const code = (err as { cause?: { code?: string } }).cause?.code;
+      const port = blockedPort(err, url);
+      if (port)
+        throw new PtmUnreachableError(
+          `${blockedPortAdvice("PTM_API_BASE_URL", port)}.`,
+          fetchFailureReason(err, url),
+          port,
+        );
+      const reason = fetchFailureReason(err, url);
       throw new PtmUnreachableError(
-        `Could not reach PTM at ${this.opts.baseUrl}${code ? ` (${code})` : ""}: check PTM_API_BASE_URL and that the backend is up.`,
+        `Could not reach PTM at ${this.opts.baseUrl} (${reason}): check PTM_API_BASE_URL and that the backend is up.`,
+        reason,
       );
     }
   }
@@ -162,6 +181,7 @@ export class PtmHttpClient {
 
   /** Sends a request and insists on success: any non-2xx becomes a PtmApiError with the agent's hint. */
   async request(req: PtmRequest): Promise<PtmResponse> {
+    await this.ready?.();
     const res = await this.send(req);
     if (res.status >= 200 && res.status < 300) {
       // A GET always carries a JSON body; an empty one is a cut-off answer, not an empty record.

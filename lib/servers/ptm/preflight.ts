@@ -37,6 +37,36 @@ export function versionAtLeast(version: string, min: string): boolean {
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+const BASE_URL_ADVICE = "check PTM_API_BASE_URL and that the backend is up";
+
+/**
+ * One /healthz request: undefined when healthy, else what went wrong that may pass with time (connection
+ * errors, timeouts, 502/503/504). Anything that cannot (another status, a port fetch refuses, Cloudflare
+ * Access) throws StartupError at once.
+ */
+async function probeHealth(
+  client: PtmHttpClient,
+  signal?: AbortSignal,
+): Promise<{ problem: string } | undefined> {
+  try {
+    const res = await client.send({ method: "GET", path: "/healthz", auth: false, signal });
+    if (res.status >= 200 && res.status < 300) return undefined;
+    if (!TRANSIENT_STATUS.has(res.status))
+      throw new StartupError(
+        `PTM /healthz answered HTTP ${res.status}: check that PTM_API_BASE_URL points at the PTM backend`,
+        EXIT.unreachable,
+      );
+    return { problem: `HTTP ${res.status}` };
+  } catch (err) {
+    if (err instanceof CloudflareAccessError)
+      throw new StartupError(`CloudflareAccessError: ${err.message}`, EXIT.auth);
+    if (!(err instanceof PtmUnreachableError)) throw err;
+    // A port fetch refuses is a wrong URL, not a backend that is still starting: say so at once.
+    if (err.blockedPort) throw new StartupError(err.message.replace(/\.$/, ""), EXIT.unreachable);
+    return { problem: err.reason };
+  }
+}
+
 async function waitForHealthy(
   client: PtmHttpClient,
   backoffMs: number[],
@@ -45,47 +75,24 @@ async function waitForHealthy(
 ): Promise<void> {
   const budget = backoffMs.reduce((a, b) => a + b, 0) / 1000;
   for (let attempt = 0; ; attempt++) {
-    let problem: string;
-    try {
-      const res = await client.send({ method: "GET", path: "/healthz", auth: false });
-      if (res.status >= 200 && res.status < 300) return;
-      if (!TRANSIENT_STATUS.has(res.status))
-        throw new StartupError(
-          `PTM /healthz answered HTTP ${res.status}: check that PTM_API_BASE_URL points at the PTM backend`,
-          EXIT.unreachable,
-        );
-      problem = `HTTP ${res.status}`;
-    } catch (err) {
-      if (err instanceof CloudflareAccessError)
-        throw new StartupError(`CloudflareAccessError: ${err.message}`, EXIT.auth);
-      if (!(err instanceof PtmUnreachableError)) throw err;
-      problem = err.message;
-    }
+    const failed = await probeHealth(client);
+    if (!failed) return;
     const wait = backoffMs[attempt];
     if (wait === undefined)
       throw new StartupError(
-        `PTM /healthz at ${client.baseUrl} still unreachable after ${budget} s of retries (${problem}); check PTM_API_BASE_URL and that the backend is up`,
+        `PTM /healthz at ${client.baseUrl} still unreachable after ${budget} s of retries (${failed.problem}); ${BASE_URL_ADVICE}`,
         EXIT.unreachable,
       );
-    log.warn(`PTM /healthz not ready (${problem}); retrying in ${wait / 1000} s`);
+    log.warn(`PTM /healthz not ready (${failed.problem}); retrying in ${wait / 1000} s`);
     await sleep(wait);
   }
 }
 
-/**
- * Start-up checks in the seed's order: /healthz (with backoff on transient failures) → exit 2,
- * /auth/me → exit 3, /meta version → exit 4. Resolves with the identity and backend version.
- */
-export async function runPreflight(
-  client: PtmHttpClient,
-  opts: { backoffMs: number[]; log: Logger; sleep?: (ms: number) => Promise<void> },
-): Promise<PreflightResult> {
-  const { log } = opts;
-  await waitForHealthy(client, opts.backoffMs, log, opts.sleep ?? defaultSleep);
-
+/** /auth/me then /meta, after /healthz answered. */
+async function checkTokenAndVersion(client: PtmHttpClient, signal?: AbortSignal): Promise<PreflightResult> {
   const step = async (path: string, auth: boolean, code: number) => {
     try {
-      return await client.send({ method: "GET", path, auth });
+      return await client.send({ method: "GET", path, auth, signal });
     } catch (err) {
       if (err instanceof CloudflareAccessError)
         throw new StartupError(`CloudflareAccessError: ${err.message}`, EXIT.auth);
@@ -117,6 +124,38 @@ export async function runPreflight(
       `PTM backend ${version.slice(0, 40)} is older than ${MIN_BACKEND_VERSION}, the oldest ptm-mcp supports (agent-scoped limits); upgrade the backend`,
       EXIT.version,
     );
-  log.info(`PTM ${version} ready at ${client.baseUrl}`);
   return { identity: me.json as Record<string, unknown>, backendVersion: version };
+}
+
+/**
+ * The original's start-up checks in the seed's order, as `mcpkit ptm check` runs them: /healthz (with
+ * backoff on transient failures) → exit 2, /auth/me → exit 3, /meta version → exit 4. Resolves with the
+ * identity and backend version; throws StartupError carrying the exit code.
+ */
+export async function runPreflight(
+  client: PtmHttpClient,
+  opts: { backoffMs: number[]; log: Logger; sleep?: (ms: number) => Promise<void> },
+): Promise<PreflightResult> {
+  await waitForHealthy(client, opts.backoffMs, opts.log, opts.sleep ?? defaultSleep);
+  const result = await checkTokenAndVersion(client);
+  opts.log.info(`PTM ${result.backendVersion} ready at ${client.baseUrl}`);
+  return result;
+}
+
+/**
+ * One pass of the same checks without waiting between attempts (/healthz once), for the server, which
+ * answers the handshake at once and retries in the background. Throws StartupError with the same
+ * messages (and exit codes) the preflight uses.
+ */
+export async function checkBackendOnce(
+  client: PtmHttpClient,
+  signal?: AbortSignal,
+): Promise<PreflightResult> {
+  const failed = await probeHealth(client, signal);
+  if (failed)
+    throw new StartupError(
+      `PTM /healthz at ${client.baseUrl} is not answering (${failed.problem}); ${BASE_URL_ADVICE}`,
+      EXIT.unreachable,
+    );
+  return checkTokenAndVersion(client, signal);
 }

@@ -1,3 +1,4 @@
+import { unexpandedReference } from "../../core/env.ts";
 import { ConfigError } from "../../core/errors.ts";
 import { redactor } from "../../core/redact.ts";
 
@@ -69,6 +70,13 @@ export function loadConfig(env: Record<string, string | undefined>): TrueppmConf
   const token = env.TRUEPPM_API_TOKEN?.trim() ?? "";
   // Register first, so even an error raised below cannot carry the token to stderr.
   redactor.addSecret(token);
+  for (const [name, value] of [
+    ["TRUEPPM_API_URL", url],
+    ["TRUEPPM_API_TOKEN", token],
+  ] as const) {
+    const unexpanded = unexpandedReference(name, value);
+    if (unexpanded) throw new ConfigError(`Configuration error: ${unexpanded}.`);
+  }
   if (!url) throw new ConfigError(`Configuration error: TRUEPPM_API_URL is required (${URL_HINT}).`);
   if (!token) throw new ConfigError(`Configuration error: TRUEPPM_API_TOKEN is required (${TOKEN_HINT}).`);
   let parsed: URL;

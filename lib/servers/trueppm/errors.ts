@@ -1,3 +1,5 @@
+import { blockedPortAdvice } from "../../core/fetch-failure.ts";
+
 /**
  * Errors the TruePPM API can cause. Their messages are the original connector's interface strings,
  * so agents and scripts that match on them keep working; `hint` says what to do next.
@@ -78,6 +80,15 @@ export function unreachable(path: string, reason: string): TrueppmApiError {
     `Could not reach the TruePPM API for ${path}: ${reason}.`,
     0,
     "Check TRUEPPM_API_URL and that the instance is up and reachable from this machine.",
+  );
+}
+
+/** fetch refused the URL's port outright (a Fetch-standard "bad port"): the URL must change. */
+export function blockedPortError(path: string, port: string): TrueppmApiError {
+  return new TrueppmApiError(
+    `Could not reach the TruePPM API for ${path}: port ${port} is blocked by fetch.`,
+    0,
+    `${blockedPortAdvice("TRUEPPM_API_URL", port)}.`,
   );
 }
 

@@ -1,5 +1,7 @@
+import { blockedPort, fetchFailureReason } from "../../core/fetch-failure.ts";
 import type { TrueppmConfig } from "./config.ts";
 import {
+  blockedPortError,
   foreignOrigin,
   notJson,
   tokenRejected,
@@ -55,13 +57,6 @@ async function readCapped(res: Response, cap: number): Promise<string | undefine
   }
 }
 
-function describeNetworkError(err: unknown): string {
-  const cause = (err as { cause?: { code?: unknown; message?: unknown } })?.cause;
-  if (cause && typeof cause.code === "string") return cause.code;
-  if (cause && typeof cause.message === "string") return cause.message;
-  return err instanceof Error ? err.message : String(err);
-}
-
 /** One client for the process lifetime; `fetch` pools and reuses connections underneath. */
 export function createHttpClient(config: TrueppmConfig, limits: HttpClientLimits = {}): TrueppmHttpClient {
   const timeoutMs = limits.timeoutMs ?? REQUEST_TIMEOUT_MS;
@@ -88,7 +83,9 @@ export function createHttpClient(config: TrueppmConfig, limits: HttpClientLimits
       if (name === "TimeoutError" || name === "AbortError") {
         throw unreachable(shown, `no answer within ${Math.round(timeoutMs / 1000)} s`);
       }
-      throw unreachable(shown, config.scrub(describeNetworkError(err)));
+      const port = blockedPort(err, url);
+      if (port) throw blockedPortError(shown, port);
+      throw unreachable(shown, config.scrub(fetchFailureReason(err, url)));
     }
     const text = await readCapped(res, maxBytes);
     if (text === undefined) throw tooLarge(shown, res.status, maxBytes);
