@@ -191,7 +191,7 @@ describe("global install from the tarball (npm install -g --prefix <empty> ./mcp
   }
 
   it(
-    "each original command name serves its own server: initialize + tools/list equal `mcpkit <server>`'s",
+    "each original command name serves its own server: initialize + tools/list equal `mcpkit <alias>`'s (same server, same alias defaults)",
     async () => {
       // ptm and trueppm need a backend: their fake REST servers on 127.0.0.1.
       const ptm = await startFakePtm();
@@ -213,7 +213,13 @@ describe("global install from the tarball (npm install -g --prefix <empty> ./mcp
           const cwd = tempDir(`run-${alias}`);
           const env = { ...(envFor[server] ?? {}), npm_config_offline: "true" };
           const viaAlias = await listToolNames(join(prefix, "bin", alias), [], { env, cwd });
-          const viaMcpkit = await listToolNames(join(prefix, "bin", "mcpkit"), [server], { env, cwd });
+          const viaMcpkit = await listToolNames(join(prefix, "bin", "mcpkit"), [alias], { env, cwd });
+          const viaServer = await listToolNames(join(prefix, "bin", "mcpkit"), [server], { env, cwd });
+          // Only pmcp changes tool names (PMCP's dotted gateway.<verb>); the tools are the same.
+          expect(
+            viaAlias.map((n) => n.replace("gateway.", "gateway_")),
+            alias,
+          ).toEqual(viaServer);
           expect(viaAlias.length, alias).toBeGreaterThan(0);
           expect(viaAlias, alias).toEqual(viaMcpkit);
         }

@@ -487,7 +487,7 @@ describe("mcpkit setup: required variables, CLAUDE_CONFIG_DIR, hints and URLs", 
       expect(hint).toContain("with PTM_API_BASE_URL and PTM_API_TOKEN set");
       const local = run("node", [MCPKIT, "setup", "-c", "gemini", "-s", "pty", "--mode", "http", "--npx"]);
       expect(local.stderr).toContain(
-        "start the server with: npx -y mcpkit pty --transport http --port 3346\n",
+        `start the server with: npx -y mcpkit@${pkg.version} pty --transport http --port 3346\n`,
       );
     },
     T,
