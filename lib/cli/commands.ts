@@ -14,11 +14,17 @@ export const SERVER_COMMANDS: readonly ServerCommandSpec[] = [
   trueppmCommand,
 ];
 
-/** Which server a link name selects (`pty-mcp` → pty), or undefined. */
-export function serverForInvokedName(invoked: string): ServerCommandSpec | undefined {
+/** The alias a link name stands for (`/usr/bin/pty-mcp` → `pty-mcp`), or undefined. */
+export function aliasOfInvokedName(invoked: string): string | undefined {
   const base = invoked
     .split(/[\\/]/)
     .pop()!
     .replace(/\.(exe|cmd|mjs|js|ts)$/i, "");
-  return SERVER_COMMANDS.find((c) => c.aliases.includes(base));
+  return SERVER_COMMANDS.some((c) => c.aliases.includes(base)) ? base : undefined;
+}
+
+/** Which server a link name selects (`pty-mcp` → pty), or undefined. */
+export function serverForInvokedName(invoked: string): ServerCommandSpec | undefined {
+  const alias = aliasOfInvokedName(invoked);
+  return alias ? SERVER_COMMANDS.find((c) => c.aliases.includes(alias)) : undefined;
 }

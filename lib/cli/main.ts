@@ -2,7 +2,7 @@ import { CommanderError } from "commander";
 import type { ServerCommandSpec } from "../core/command-spec.ts";
 import { McpkitError } from "../core/errors.ts";
 import { redactor } from "../core/redact.ts";
-import { SERVER_COMMANDS, serverForInvokedName } from "./commands.ts";
+import { aliasOfInvokedName, SERVER_COMMANDS, serverForInvokedName } from "./commands.ts";
 import { buildProgram } from "./program.ts";
 
 /** Exit codes of commander's own outcomes: help and version are success, anything else is usage. */
@@ -21,8 +21,11 @@ export async function main(
   invokedAs: string[],
   commands: readonly ServerCommandSpec[] = SERVER_COMMANDS,
 ): Promise<void> {
-  const byLink = invokedAs.map(serverForInvokedName).find(Boolean);
-  const argv = byLink && args[0] !== byLink.name ? [byLink.name, ...args] : args;
+  const link = invokedAs.find((name) => serverForInvokedName(name));
+  const byLink = link ? serverForInvokedName(link) : undefined;
+  // The alias itself goes first (commander resolves it to the server), so the server learns the name.
+  const named = byLink && (args[0] === byLink.name || byLink.aliases.includes(args[0] ?? ""));
+  const argv = byLink && !named ? [aliasOfInvokedName(link!)!, ...args] : args;
   const program = buildProgram(commands);
   try {
     if (argv.length === 0) {

@@ -33,7 +33,9 @@ function serverCommand(spec: ServerCommandSpec): Command {
     // With subcommands the command accepts operands (see buildProgram), so a typo gets commander's
     // "unknown command ... (Did you mean ...?)" instead of being served as a server.
     if (self.args.length) (self as unknown as { unknownCommand(): never }).unknownCommand();
-    await runServer(spec, flags);
+    // The name typed (or prepended by main() for a link): an alias selects the original's defaults.
+    const typed = self.parent?.args[0];
+    await runServer(spec, flags, typed && spec.aliases.includes(typed) ? typed : undefined);
   });
   return cmd;
 }

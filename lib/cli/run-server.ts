@@ -53,7 +53,11 @@ async function decorateApp(app: ServerApp, fixtures: boolean): Promise<ServerApp
 }
 
 /** Starts a server subcommand: load its module lazily, start the app, serve it until exit. */
-export async function runServer(spec: ServerCommandSpec, flags: Record<string, unknown>): Promise<never> {
+export async function runServer(
+  spec: ServerCommandSpec,
+  flags: Record<string, unknown>,
+  invokedAs?: string,
+): Promise<never> {
   if (!spec.load) throw new NotBuiltError(spec.name);
   const env = process.env as Record<string, string | undefined>;
   const authToken = resolveAuthToken(flags.authToken, spec, env);
@@ -81,6 +85,7 @@ export async function runServer(spec: ServerCommandSpec, flags: Record<string, u
     log,
     version: VERSION,
     transport: flags.transport as ServerContext["transport"],
+    ...(invokedAs ? { invokedAs } : {}),
     builtins,
   });
   return serve(

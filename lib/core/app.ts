@@ -14,6 +14,11 @@ export interface ServerContext {
   /** mcpkit's version, for server info and user agents. */
   version: string;
   transport: TransportKind;
+  /**
+   * The original's name the server was started by (`ptc-mcp` through a link, argv0 or `mcpkit ptc-mcp`),
+   * so it can take that original's defaults; undefined when started by its own name (`mcpkit ptc`).
+   */
+  invokedAs?: string;
   /** Factories of the built-in servers, for servers that mount others in-process (gateway). */
   builtins?: Record<string, () => Promise<ServerModule>>;
 }
