@@ -14,7 +14,7 @@ const T = 60_000;
 afterAll(cleanupSeedTemps);
 
 const PYTHON = 'items = [1, 2, 3]\nfor i in items:\n    print(f"item {i}")\n';
-const JAVASCRIPT = "for (const i of [1, 2, 3]) console.log(`item ${i}`);";
+const JAVASCRIPT = "for (const i of [1, 2, 3]) console.log('item ' + i);";
 const EXPECTED = "item 1\nitem 2\nitem 3";
 
 function configWith(yaml: string): string {
