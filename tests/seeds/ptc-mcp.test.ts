@@ -58,7 +58,9 @@ afterAll(async () => {
 seedTest(ex("ptc.config-yaml"), async () => {
   const { tools } = await session.client.listTools();
   expect(tools.map((t) => t.name).sort()).toEqual(["execute_program", "inspect_tool", "list_callable_tools"]);
-  const names = JSON.parse(textOf(await session.client.callTool({ name: "list_callable_tools" })).split("\n")[0]!);
+  const names = JSON.parse(
+    textOf(await session.client.callTool({ name: "list_callable_tools" })).split("\n")[0]!,
+  );
   // Both servers connected (stdio and SSE), and the block list hid delete_resource.
   expect(names).toContain("mcp__financial_data__query_financials");
   expect(names).toContain("mcp__internal_apis__get_resource");
@@ -102,16 +104,23 @@ seedTest(ex("ptc.config-env"), async () => {
   const s = await connectOriginal("ptc-mcp", [], { cwd: project, env: { PTC_MCP_CONFIG: elsewhere } });
   try {
     // The file in cwd would give the same servers, so prove the variable was read: rename a server there.
-    const names = JSON.parse(textOf(await s.client.callTool({ name: "list_callable_tools" })).split("\n")[0]!);
+    const names = JSON.parse(
+      textOf(await s.client.callTool({ name: "list_callable_tools" })).split("\n")[0]!,
+    );
     expect(names).toContain("mcp__financial_data__query_financials");
   } finally {
     await s.close();
   }
   const other = join(tempDir("ptc-config"), "only-internal.yaml");
-  writeFileSync(other, configYaml().replace(/ {2}- name: financial-data[\s\S]*?(?= {2}- name: internal-apis)/, ""));
+  writeFileSync(
+    other,
+    configYaml().replace(/ {2}- name: financial-data[\s\S]*?(?= {2}- name: internal-apis)/, ""),
+  );
   const s2 = await connectOriginal("ptc-mcp", [], { cwd: project, env: { PTC_MCP_CONFIG: other } });
   try {
-    const names = JSON.parse(textOf(await s2.client.callTool({ name: "list_callable_tools" })).split("\n")[0]!);
+    const names = JSON.parse(
+      textOf(await s2.client.callTool({ name: "list_callable_tools" })).split("\n")[0]!,
+    );
     expect(names).toEqual(["mcp__internal_apis__get_resource"]);
   } finally {
     await s2.close();
@@ -138,7 +147,11 @@ seedTest(ex("ptc.run-entry-point"), async () => {
   const s = await connectCommand(ex("ptc.run-entry-point").text, [], { cwd: tempDir("ptc-run") });
   try {
     const { tools } = await s.client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(["execute_program", "inspect_tool", "list_callable_tools"]);
+    expect(tools.map((t) => t.name).sort()).toEqual([
+      "execute_program",
+      "inspect_tool",
+      "list_callable_tools",
+    ]);
     const r = await s.client.callTool({ name: "execute_program", arguments: { code: 'print("hi")' } });
     expect(textOf(r)).toBe("[Script executed successfully]\nhi");
   } finally {
