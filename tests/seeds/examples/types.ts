@@ -21,6 +21,8 @@ export interface SeedExample {
   run: RunMode;
   /** For adapted and not-run examples: what differs from the seed, and why. */
   difference?: string;
+  /** For verbatim examples: what the result shows beyond the seed (a superset, never less). */
+  note?: string;
   /**
    * Set while the example's test fails on this branch because the fix belongs to another area
    * (named here); the README table reports these separately until the fix lands.
