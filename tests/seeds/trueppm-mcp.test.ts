@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterAll, beforeAll, expect } from "vitest";
 import * as D from "../fixtures/trueppm/data.ts";
 import { FakeTrueppm } from "../fixtures/trueppm/fake-backend.ts";
@@ -43,8 +44,8 @@ const env = (extra: Record<string, string> = {}) => ({
   ...extra,
 });
 
-async function whoami(client: { callTool: (p: { name: string; arguments: object }) => Promise<unknown> }) {
-  const r = (await client.callTool({ name: "whoami", arguments: {} })) as { isError?: boolean };
+async function whoami(client: Client) {
+  const r = await client.callTool({ name: "whoami", arguments: {} });
   expect(r.isError, textOf(r)).toBeFalsy();
   return textOf(r);
 }
