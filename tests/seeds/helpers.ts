@@ -20,11 +20,13 @@ export function tempDir(tag: string): string {
   return dir;
 }
 
+let binDir: string | undefined;
+
 export function cleanupSeedTemps(): void {
   for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true });
+  // Test files may share this module (bun test): the next file makes a fresh bin folder.
+  binDir = undefined;
 }
-
-let binDir: string | undefined;
 
 /**
  * A bin folder holding links named like the originals (`pty-mcp` → dist/mcpkit.mjs), so a command started

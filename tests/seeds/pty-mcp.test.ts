@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterAll, beforeAll, expect } from "vitest";
@@ -21,6 +21,8 @@ const OWNER = "demo-client";
 
 // A private state dir (tmux socket, persisted tmux sessions) so tests never touch a user's pty-mcp state.
 const STATE = tempDir("pty-state");
+// The dangerous-command examples delete /tmp/demo; the tests create it, and remove what they left.
+const DEMO_EXISTED = existsSync("/tmp/demo");
 let pty: SeedSession;
 
 function start(env: Record<string, string> = {}): Promise<SeedSession> {
@@ -36,6 +38,7 @@ afterAll(async () => {
   try {
     execFileSync("tmux", ["-S", join(STATE, "tmux.sock"), "kill-server"], { stdio: "ignore" });
   } catch {}
+  if (!DEMO_EXISTED) rmSync("/tmp/demo", { recursive: true, force: true });
   cleanupSeedTemps();
 });
 
