@@ -1,10 +1,10 @@
-# mcpkit trueppm — the read-only TruePPM MCP connector as a container.
+# mcpkit trueppm — the read-only TruePPM MCP connector as a container, run like trueppm-mcp's image.
 #
-#   docker build -t mcpkit-trueppm .
-#   # network service (the default): needs a bearer token for MCP clients, or --allow-unauthenticated
-#   docker run --rm -p 8000:8000 --env-file trueppm.env mcpkit-trueppm
-#   # stdio, for a client that spawns the container itself
-#   docker run --rm -i --env-file trueppm.env mcpkit-trueppm --transport stdio
+#   docker build -t trueppm-mcp .
+#   # stdio (the default, as in trueppm-mcp), for a client that spawns the container itself
+#   docker run --rm -i --env-file trueppm.env trueppm-mcp
+#   # network service: a bind on 0.0.0.0 needs a bearer token for MCP clients (MCPKIT_AUTH_TOKEN)
+#   docker run --rm -p 8000:8000 --env-file trueppm.env trueppm-mcp --transport http --host 0.0.0.0 --port 8000
 #
 # trueppm.env holds TRUEPPM_API_URL, TRUEPPM_API_TOKEN and (for http/sse) MCPKIT_AUTH_TOKEN.
 # Keep tokens in an env file or a secret store, never on the command line.
@@ -36,8 +36,9 @@ COPY --from=build /src/package.json /app/package.json
 # The image's `node` user is UID/GID 1000; never run as root.
 USER 1000:1000
 EXPOSE 8000
+# No CMD: without arguments the server speaks stdio, as trueppm-mcp's image does (`docker run -i`).
+# Arguments after the image name go to the server. For the network service pass
+# `--transport http --host 0.0.0.0 --port 8000`; mcpkit refuses that bind without a token, so also set
+# MCPKIT_AUTH_TOKEN (or TRUEPPM_MCP_AUTH_TOKEN), or pass --allow-unauthenticated behind a proxy that
+# authenticates. GET /healthz answers without auth for orchestrator probes.
 ENTRYPOINT ["node", "/app/mcpkit.mjs", "trueppm"]
-# Listen on all interfaces inside the container. mcpkit refuses a non-loopback bind without a token:
-# set MCPKIT_AUTH_TOKEN (or TRUEPPM_MCP_AUTH_TOKEN), or pass --allow-unauthenticated behind a proxy
-# that authenticates. GET /healthz answers without auth for orchestrator probes.
-CMD ["--transport", "http", "--host", "0.0.0.0", "--port", "8000"]

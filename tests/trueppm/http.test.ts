@@ -176,8 +176,9 @@ describe("the Dockerfile's entrypoint: node mcpkit.mjs trueppm --transport http 
   const dockerfile = readFileSync(resolve(ROOT, "Dockerfile"), "utf8");
   const jsonArray = (instruction: string): string[] =>
     JSON.parse(new RegExp(`^${instruction} (\\[.*\\])$`, "m").exec(dockerfile)![1]!);
-  // The image runs `ENTRYPOINT + CMD`; here the bundle stands in for /app/mcpkit.mjs, on a free port.
-  const cmd = jsonArray("CMD");
+  // The image runs `ENTRYPOINT + the arguments after the image name` (it has no CMD: stdio by default);
+  // here the bundle stands in for /app/mcpkit.mjs, on a free port.
+  const cmd = ["--transport", "http", "--host", "0.0.0.0", "--port", "8000"];
   const entry = (extra: string[]) => [
     resolve(ROOT, "dist/mcpkit.mjs"),
     "trueppm",
@@ -191,7 +192,7 @@ describe("the Dockerfile's entrypoint: node mcpkit.mjs trueppm --transport http 
     expect(dockerfile.match(/^FROM /gm)!.length).toBeGreaterThanOrEqual(2);
     expect(dockerfile).toMatch(/^USER 1000(:1000)?$/m);
     expect(jsonArray("ENTRYPOINT")).toEqual(["node", "/app/mcpkit.mjs", "trueppm"]);
-    expect(cmd).toEqual(["--transport", "http", "--host", "0.0.0.0", "--port", "8000"]);
+    expect(dockerfile).not.toMatch(/^CMD /m);
     const copied = [...dockerfile.matchAll(/^COPY --from=build (\S+)/gm)].map((m) => m[1]);
     expect(copied.sort()).toEqual([
       "/src/dist/chunks",

@@ -19,6 +19,13 @@ export const ptcCommand: ServerCommandSpec = {
       env: "PTC_MCP_CONFIG",
     },
     {
+      flags: "--default-language <language>",
+      description:
+        "language of execute_program when a call names none: javascript, typescript or python (default: python when started as ptc-mcp, else javascript; config.yaml: execution.default_language)",
+      env: "PTC_MCP_DEFAULT_LANGUAGE",
+      choices: ["javascript", "typescript", "python"],
+    },
+    {
       flags: "--mcp-config <path>",
       description: "a Claude-style .mcp.json whose mcpServers are added as downstream servers",
     },
@@ -26,6 +33,7 @@ export const ptcCommand: ServerCommandSpec = {
   examples: [
     "PTC_MCP_CONFIG=config.yaml mcpkit ptc",
     "mcpkit ptc --mcp-config .mcp.json",
+    "mcpkit ptc --default-language python",
     "mcpkit ptc --config config.yaml --transport http --port 3345",
   ],
   load: () => import("./index.ts"),

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { isMap, parseDocument } from "yaml";
 import { ConfigError } from "../../core/errors.ts";
 import { expandSpecs, parseMcpJson, parsePtcConfigYaml, type UpstreamSpec } from "../../upstream/index.ts";
+import { type Language, parseLanguage } from "./language.ts";
 import { sanitizePart } from "./naming.ts";
 import type { ExecutionLimits, SandboxMode, TraceMode } from "./types.ts";
 
@@ -26,6 +27,8 @@ export interface PtcConfig {
   allow?: string[];
   block?: string[];
   limits: ExecutionLimits;
+  /** execution.default_language, when the file sets it. */
+  defaultLanguage?: Language;
   /** Where the settings came from, for messages ("defaults" when no file exists). */
   source: string;
 }
@@ -118,11 +121,23 @@ export function parsePtcConfig(text: string, file: string): Omit<PtcConfig, "sou
   const allow = globList(file, "allow", tools.allow);
   const block = globList(file, "block", tools.block);
   if (allow && block) fail(file, "'allow' and 'block' are mutually exclusive in tools config");
+  const limits = parseExecution(file, top.execution);
+  const language = (top.execution as Record<string, unknown> | null | undefined)?.default_language;
+  let defaultLanguage: Language | undefined;
+  try {
+    defaultLanguage =
+      language === undefined || language === null
+        ? undefined
+        : parseLanguage(language, "execution.default_language");
+  } catch (e) {
+    fail(file, (e as Error).message);
+  }
   return {
     servers,
     ...(allow ? { allow } : {}),
     ...(block ? { block } : {}),
-    limits: parseExecution(file, top.execution),
+    limits,
+    ...(defaultLanguage ? { defaultLanguage } : {}),
   };
 }
 

@@ -7,6 +7,7 @@ import { collisionMessage, ToolCatalog } from "./catalog.ts";
 import { DEFAULT_LIMITS, loadPtcConfig } from "./config.ts";
 import { PythonEngine } from "./engine/python-runner.ts";
 import { QuickJSEngine } from "./engine/quickjs-runner.ts";
+import { type Language, resolveDefaultLanguage } from "./language.ts";
 import { ToolFilter } from "./naming.ts";
 import { ProgramRunner } from "./program-runner.ts";
 import { createPtcServer } from "./server.ts";
@@ -20,6 +21,8 @@ export interface PtcAppOptions {
   limits?: Partial<ExecutionLimits>;
   allow?: string[];
   block?: string[];
+  /** What execute_program runs when a call names no language (JavaScript unless told). */
+  defaultLanguage?: Language;
   version?: string;
   /** Runs when the app closes (e.g. closing the upstream pool behind `source`). */
   onClose?: () => Promise<void>;
@@ -36,7 +39,13 @@ export function createPtcApp(
   const catalog = new ToolCatalog(opts.source, new ToolFilter({ allow: opts.allow, block: opts.block }));
   const js = new QuickJSEngine();
   void js.warm().catch(() => {});
-  const runner = new ProgramRunner(catalog, limits, js, new PythonEngine(limits.python, limits.sandbox));
+  const runner = new ProgramRunner(
+    catalog,
+    limits,
+    js,
+    new PythonEngine(limits.python, limits.sandbox),
+    opts.defaultLanguage ?? "javascript",
+  );
   const servers = new Set<McpServer>();
   let closed = false;
   return {
@@ -71,8 +80,15 @@ export async function start(ctx: ServerContext): Promise<ServerApp> {
     ...(mcpConfig ? { mcpConfigPath: mcpConfig } : {}),
     env: ctx.env,
   });
+  const defaultLanguage = resolveDefaultLanguage({
+    flag: ctx.options.defaultLanguage,
+    ...(config.defaultLanguage ? { configured: config.defaultLanguage } : {}),
+    ...(ctx.invokedAs ? { invokedAs: ctx.invokedAs } : {}),
+  });
   for (const spec of config.servers) registerSpecSecrets(spec);
-  ctx.log.info(`config: ${config.source}; ${config.servers.length} downstream server(s)`);
+  ctx.log.info(
+    `config: ${config.source}; ${config.servers.length} downstream server(s); programs default to ${defaultLanguage}`,
+  );
 
   const pool = new UpstreamPool(config.servers, {
     log: ctx.log,
@@ -86,6 +102,7 @@ export async function start(ctx: ServerContext): Promise<ServerApp> {
     limits: config.limits,
     ...(config.allow ? { allow: config.allow } : {}),
     ...(config.block ? { block: config.block } : {}),
+    defaultLanguage,
     version: ctx.version,
     onClose: () => pool.closeAll(),
   });

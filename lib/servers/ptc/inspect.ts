@@ -2,8 +2,10 @@ import type { ToolCatalog } from "./catalog.ts";
 import { toolDeclaration } from "./schema-to-ts.ts";
 import type { CallableTool } from "./types.ts";
 
+// The seed's (PTC-MCP README's) wording; its code adds a Python-only example, which a JavaScript program
+// cannot follow, and the seed wins where the two disagree.
 export const NO_OUTPUT_SCHEMA_NOTE =
-  "No output schema defined by the upstream server. Inspect the return value in your script (e.g., print(type(result), result[:1])) to determine the structure.";
+  "No output schema defined by the upstream server. Inspect the return value in your script.";
 
 export function notFoundText(name: string): string {
   return `[Tool not found] '${name}' is not available in execute_program`;

@@ -6,10 +6,11 @@ import type { QuickJSEngine, ScriptHost } from "./engine/quickjs-runner.ts";
 import { TypeScriptSyntaxError } from "./engine/ts-syntax-error.ts";
 import { formatRun } from "./format-result.ts";
 import { describeTool, serverStatus } from "./inspect.ts";
+import { type Language, looksLikePython, pythonHint } from "./language.ts";
 import { rankTools } from "./search.ts";
 import type { EngineOutcome, ExecutionLimits } from "./types.ts";
 
-export type Language = "javascript" | "typescript" | "python";
+export type { Language } from "./language.ts";
 
 export interface ProgramRequest {
   code: string;
@@ -26,6 +27,8 @@ export class ProgramRunner {
     private readonly limits: ExecutionLimits,
     private readonly js: QuickJSEngine,
     private readonly python: PythonEngine,
+    /** What a request without `language` runs as. */
+    readonly defaultLanguage: Language = "javascript",
   ) {}
 
   async execute(req: ProgramRequest): Promise<CallToolResult> {
@@ -55,8 +58,8 @@ export class ProgramRunner {
       ...(req.signal ? { signal: req.signal } : {}),
     };
     let outcome: EngineOutcome;
+    const language = req.language ?? this.defaultLanguage;
     try {
-      const language = req.language ?? "javascript";
       if (language === "python") {
         outcome = await this.python.run({ ...common, code: req.code }, host);
       } else {
@@ -80,6 +83,15 @@ export class ProgramRunner {
     } finally {
       // Calls still in flight when the program ended are cancelled downstream.
       ended.abort();
+    }
+    if (
+      !outcome.ok &&
+      outcome.errorKind === "syntax" &&
+      language !== "python" &&
+      outcome.error &&
+      looksLikePython(req.code)
+    ) {
+      outcome = { ...outcome, error: `${outcome.error}\n${pythonHint(this.defaultLanguage)}` };
     }
     return formatRun(outcome, dispatcher.trace, this.limits, performance.now() - started);
   }

@@ -1,21 +1,37 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
+import { LANGUAGES, type Language } from "../language.ts";
 import type { ProgramRunner } from "../program-runner.ts";
 
-const DESCRIPTION = `Runs a program that calls the tools listed by list_callable_tools and returns only what it prints (and its result). Use it when a task needs 3+ tool calls, loops, filtering, aggregation or conditional logic; for a single call, call the tool directly. Intermediate tool results stay inside the program.
+const PURPOSE =
+  "Runs a program that calls the tools listed by list_callable_tools and returns only what it prints (and its result). Use it when a task needs 3+ tool calls, loops, filtering, aggregation or conditional logic; for a single call, call the tool directly. Intermediate tool results stay inside the program.";
 
-JavaScript (default) or TypeScript runs in a QuickJS sandbox: no filesystem, network, process or environment. Tools are async functions taking one object: \`const r = await mcp__server__tool({ key: "value" })\` (also \`tools["mcp__server__tool"](...)\`); run calls concurrently with \`await Promise.all([...])\`. Results are parsed JSON (server notes under \`_notes\`); a failed call throws \`ToolError\` (catchable). Use \`console.log()\` for output; \`emit(value)\`, \`return value\` or the last expression becomes the result. Helpers: \`list_callable_tools(query?)\`, \`inspect_tool(name)\`, \`server_status()\`, \`sleep(ms)\`.
+const LIMITS =
+  "Limits: a deadline for the whole program, a per-call timeout, a call budget, memory and output caps; each reports its own error.";
 
-Python (language: "python") runs in a separate python3 process with keyword arguments: \`r = await mcp__server__tool(key="value")\`, \`asyncio.gather\`, \`print()\`, \`emit()\`, \`ToolError\`.
+function javascriptText(isDefault: boolean): string {
+  return `JavaScript${isDefault ? " (default)" : ' (language: "javascript")'} or TypeScript runs in a QuickJS sandbox: no filesystem, network, process or environment. Tools are async functions taking one object: \`const r = await mcp__server__tool({ key: "value" })\` (also \`tools["mcp__server__tool"](...)\`); run calls concurrently with \`await Promise.all([...])\`. Results are parsed JSON (server notes under \`_notes\`); a failed call throws \`ToolError\` (catchable). Use \`console.log()\` for output; \`emit(value)\`, \`return value\` or the last expression becomes the result. Helpers: \`list_callable_tools(query?)\`, \`inspect_tool(name)\`, \`server_status()\`, \`sleep(ms)\`.`;
+}
 
-Limits: a deadline for the whole program, a per-call timeout, a call budget, memory and output caps; each reports its own error.`;
+function pythonText(isDefault: boolean): string {
+  return `Python${isDefault ? " (default)" : ' (language: "python")'} runs in a separate python3 process with keyword arguments: \`r = await mcp__server__tool(key="value")\`, \`asyncio.gather\`, \`print()\`, \`emit()\`, \`ToolError\`.`;
+}
+
+/** The tool description, with the server's default language first. */
+export function executeProgramDescription(defaultLanguage: Language): string {
+  const python = defaultLanguage === "python";
+  const parts = python
+    ? [pythonText(true), javascriptText(false)]
+    : [javascriptText(defaultLanguage === "javascript"), pythonText(false)];
+  return [PURPOSE, ...parts, LIMITS].join("\n\n");
+}
 
 export function registerExecuteProgram(server: McpServer, runner: ProgramRunner): void {
   server.registerTool(
     "execute_program",
     {
       title: "Execute a program that calls tools",
-      description: DESCRIPTION,
+      description: executeProgramDescription(runner.defaultLanguage),
       inputSchema: z
         .object({
           code: z
@@ -24,9 +40,11 @@ export function registerExecuteProgram(server: McpServer, runner: ProgramRunner)
               "The program. MCP tools are available as async functions using their namespaced names (e.g., mcp__financial_data__query_financials). Use `await` for all tool calls. Use console.log() (JavaScript) or print() (Python) to produce output.",
             ),
           language: z
-            .enum(["javascript", "typescript", "python"])
+            .enum(LANGUAGES)
             .optional()
-            .describe("javascript (default), typescript (types are stripped, not checked) or python"),
+            .describe(
+              `javascript, typescript (types are stripped, not checked) or python; default ${runner.defaultLanguage}`,
+            ),
           timeout_seconds: z
             .number()
             .positive()
