@@ -304,6 +304,9 @@ for (const transport of ["stdio", "http"] as const) {
           const bad = await call(gw.client, "invoke", { tool_id: "faulty::bad_jsonrpc" });
           expect(bad.isError).toBe(true);
           expect(bad.text).toMatch(/faulty/);
+          // A misbehaving server is worth a report: PMCP's feedback hint (telemetry is on by default).
+          expect(bad.data.code).toBe("protocol");
+          expect(bad.data.feedback_hint).toMatch(/gateway_submit_feedback/);
           const next = await call(gw.client, "invoke", {
             tool_id: "faulty::echo_text",
             arguments: { text: "still here" },

@@ -349,8 +349,12 @@ seedTest(ex("pmcp.gateway-tools"), async () => {
 });
 
 seedTest(ex("pmcp.guidance-telemetry-off"), async () => {
-  const r = await shell(ex("pmcp.guidance-telemetry-off").text, home());
+  const h = home();
+  const r = await shell(ex("pmcp.guidance-telemetry-off").text, h);
   expect(r.code, r.stderr).toBe(0);
+  // Saved in the guidance file: a later `pmcp guidance` reports it off.
+  const after = await shell("pmcp guidance --json", h);
+  expect(JSON.parse(after.stdout).telemetry).toBe(false);
 });
 
 // --- Progressive disclosure ---------------------------------------------------------------------------

@@ -40,6 +40,8 @@ export interface CoreOptions {
   guidance: GuidanceLevel;
   /** Layers after the guidance file's switches; defaults to the level's preset. */
   guidanceLayers?: GuidanceLayers;
+  /** PMCP's enable_telemetry: failures the gateway cannot explain carry a feedback_hint. Default true. */
+  telemetry?: boolean;
   cacheDir: string;
   registryUrl: string;
   /** Flag/env overrides of the policy's lifecycle section. */
@@ -68,6 +70,7 @@ export class GatewayCore {
   readonly toolNames: ToolNameStyle;
   readonly guidance: GuidanceLevel;
   readonly guidanceLayers: GuidanceLayers;
+  readonly telemetry: boolean;
   /** Servers registered from the MCP Registry (register_discovered_server), provisionable by name. */
   readonly discovered = new Map<string, ManifestEntry>();
   /** Registrations and provisions that outlive the process. */
@@ -87,6 +90,7 @@ export class GatewayCore {
     this.toolNames = opts.toolNames;
     this.guidance = opts.guidance;
     this.guidanceLayers = opts.guidanceLayers ?? presetLayers(opts.guidance);
+    this.telemetry = opts.telemetry ?? true;
     this.cache = new DescriptionCache(opts.cacheDir);
     this.catalog.setCached(this.cache.records());
     this.registry = new RegistryClient(opts.registryUrl, opts.cacheDir);

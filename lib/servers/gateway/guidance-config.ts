@@ -1,5 +1,6 @@
-import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { Document, parseDocument } from "yaml";
 import { z } from "zod";
 import { ConfigError } from "../../core/errors.ts";
 import type { GuidanceLevel } from "./guidance.ts";
@@ -36,8 +37,9 @@ const GuidanceFileSchema = z
           })
           .strict()
           .optional(),
-        // PMCP keys we accept so a PMCP file keeps working; we do not act on them.
+        // PMCP's key, accepted so a PMCP file keeps working; not acted on.
         custom_instructions: z.string().optional(),
+        /** Failure results carry a `feedback_hint` (default true); `pmcp guidance --telemetry off` sets it. */
         enable_telemetry: z.boolean().optional(),
       })
       .strict()
@@ -52,6 +54,8 @@ export interface GuidanceSettings {
   file: string;
   fileExists: boolean;
   layers: GuidanceLayers;
+  /** PMCP's `enable_telemetry`: failure results carry a `feedback_hint` pointing at submit_feedback. */
+  telemetry: boolean;
 }
 
 export function guidanceFilePath(env: Env): string {
@@ -95,5 +99,20 @@ export function loadGuidance(flag: string | undefined, env: Env): GuidanceSettin
   for (const [k, v] of Object.entries(data?.layers ?? {})) {
     if (v === false) layers[k as keyof GuidanceLayers] = false;
   }
-  return { level, levelSource, file, fileExists, layers };
+  return { level, levelSource, file, fileExists, layers, telemetry: data?.enable_telemetry ?? true };
+}
+
+/**
+ * Sets `guidance.enable_telemetry` in the guidance file (created when missing), keeping every other key
+ * and comment. The file is read back through the schema first, so a broken file is reported, not
+ * overwritten.
+ */
+export function writeTelemetry(env: Env, enabled: boolean): string {
+  const file = guidanceFilePath(env);
+  if (existsSync(file)) readStructuredFile(file, GuidanceFileSchema, "guidance");
+  const doc = existsSync(file) ? parseDocument(readFileSync(file, "utf8")) : new Document({});
+  doc.setIn(["guidance", "enable_telemetry"], enabled);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, doc.toString());
+  return file;
 }

@@ -94,6 +94,7 @@ export async function start(ctx: ServerContext): Promise<ServerApp> {
       toolNames,
       guidance: guidance.level,
       guidanceLayers: guidance.layers,
+      telemetry: guidance.telemetry,
       cacheDir: cacheDir(env, o.cacheDir),
       registryUrl,
       lifecycle,

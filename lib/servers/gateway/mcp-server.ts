@@ -172,6 +172,7 @@ export function createGatewayServer(core: GatewayCore): McpServer {
   const listed = listedTools(core);
   const byName = new Map<string, (typeof META_TOOLS)[number]>();
   const run = async (tool: (typeof META_TOOLS)[number], args: unknown, extra: Extra) => {
+    core.log.debug("meta-tool call", { tool: tool.verb });
     try {
       return toResult(await tool.run(args as never, core, extra));
     } catch (err) {

@@ -1,4 +1,6 @@
 import type { SubcommandContext } from "../../../core/command-spec.ts";
+import { errorMessage } from "../../../core/errors.ts";
+import { writeTelemetry } from "../guidance-config.ts";
 import { codeExecutionGuide, codeSnippet, instructions } from "../guidance.ts";
 import type { ToolNameStyle } from "../tool-names.ts";
 import { json, str } from "./output.ts";
@@ -13,6 +15,16 @@ const CARDS = 15;
  * would send with these flags.
  */
 export async function run(ctx: SubcommandContext): Promise<number> {
+  const telemetry = str(ctx.options.telemetry);
+  if (telemetry) {
+    try {
+      const file = writeTelemetry(ctx.env, telemetry === "on");
+      ctx.stderr(`mcpkit: telemetry ${telemetry} (enable_telemetry in ${file})\n`);
+    } catch (err) {
+      ctx.stderr(`mcpkit: ${errorMessage(err)}\n`);
+      return 2;
+    }
+  }
   const facts = readGatewayFacts(ctx.options, ctx.env, ctx.cwd);
   if (facts.guidanceError || !facts.guidance) {
     ctx.stderr(`mcpkit: ${facts.guidanceError}\n`);
@@ -27,6 +39,7 @@ export async function run(ctx: SubcommandContext): Promise<number> {
     level: g.level,
     level_source: g.levelSource === "flag" ? "--guidance / PMCP_GUIDANCE" : g.levelSource,
     layers: g.layers,
+    telemetry: g.telemetry,
   };
   if (ctx.options.showBudget) {
     const { encode } = await import("gpt-tokenizer");
@@ -60,6 +73,7 @@ export async function run(ctx: SubcommandContext): Promise<number> {
     `  L1 code_hints:           ${on(g.layers.code_hints)}`,
     `  L2 code_snippets:        ${on(g.layers.code_snippets)}`,
     `  L3 methodology_resource: ${on(g.layers.methodology_resource)} (pmcp://guidance/code-execution)`,
+    `telemetry: ${on(g.telemetry)} (feedback_hint on failures)`,
   ];
   const b = report.budget as
     | {

@@ -75,9 +75,19 @@ export const gatewaySubcommands: SubcommandSpec[] = [
     description: `Level and where it came from (--guidance / PMCP_GUIDANCE, ~/.claude/gateway-guidance.yaml, default), the four layers, and with --show-budget the tokens each costs, counted with gpt-tokenizer. ${SHARED_FLAGS}`,
     options: [
       { flags: "--show-budget", description: "token estimates per layer" },
+      {
+        flags: "--telemetry <state>",
+        description:
+          "on|off: whether failure results carry a feedback_hint (PMCP's enable_telemetry), saved in the guidance file",
+        choices: ["on", "off"],
+      },
       { flags: "--json", description: "print JSON" },
     ],
-    examples: ["mcpkit gateway guidance", "mcpkit gateway guidance --show-budget --guidance standard"],
+    examples: [
+      "mcpkit gateway guidance",
+      "mcpkit gateway guidance --show-budget --guidance standard",
+      "pmcp guidance --telemetry off",
+    ],
     load: () => import("./guidance.ts"),
   },
   {

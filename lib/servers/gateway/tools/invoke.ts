@@ -4,7 +4,7 @@ import { validateArgs } from "../schema-validate.ts";
 import { parseToolId } from "../types.ts";
 import { refuseChangedTool } from "./changed-guard.ts";
 import { defineTool, failure } from "./define.ts";
-import { replyForError } from "./errors.ts";
+import { replyForError, withFeedbackHint } from "./errors.ts";
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 /** Hard ceiling even while the downstream keeps reporting progress. */
@@ -133,7 +133,7 @@ export const invoke = defineTool({
           },
         );
       }
-      return replyForError(err, { tool_id: args.tool_id, request_id: call.request_id });
+      return withFeedbackHint(replyForError(err, { tool_id: args.tool_id, request_id: call.request_id }), core);
     } finally {
       if (heartbeat) clearInterval(heartbeat);
       extra.signal.removeEventListener("abort", relay);
