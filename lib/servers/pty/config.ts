@@ -42,6 +42,8 @@ export interface PtyConfig {
   stateDir: string;
   tmuxBin: string;
   tmuxPersist: boolean;
+  /** Patterns and quiescence ignore the echo of typed input (PTY_MCP_ECHO_FILTER, default on). */
+  echoFilter: boolean;
   /** Run commands through a login shell (`bash -lc`, pty-mcp's behaviour) or a plain one (`bash -c`). */
   loginShell: boolean;
   logLevel: string | undefined;
@@ -134,6 +136,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: Rec
     tmuxBin: v.PTY_MCP_TMUX_BIN,
     tmuxPersist: boolVar(env, "PTY_MCP_TMUX_PERSIST", true),
     loginShell: boolVar(env, "PTY_MCP_LOGIN_SHELL", true),
+    echoFilter: boolVar(env, "PTY_MCP_ECHO_FILTER", true),
     logLevel: v.PTY_MCP_LOG,
     logFormat: v.PTY_MCP_LOG_FORMAT === "json" ? "json" : v.PTY_MCP_LOG_FORMAT ? "text" : undefined,
   };

@@ -195,6 +195,7 @@ export class SessionManager {
       throw new ToolError(`spawn failed: ${e instanceof Error ? e.message : String(e)}`);
     }
     session.attach(handle);
+    if (this.config.echoFilter && handle.isTty) session.enableEchoFilter();
     this.sessions.set(session.id, session);
     if (session.limits.spawn_timeout_sec > 0) {
       session.addTimer(
