@@ -5,6 +5,7 @@ import type { BenchContext } from "./report.ts";
 import { gatewaySuite } from "./suites/gateway.ts";
 import { ptcSuite } from "./suites/ptc.ts";
 import { ptySuite } from "./suites/pty.ts";
+import { ptyLoginSuite } from "./suites/pty-login.ts";
 
 export interface ServerSuite {
   name: string;
@@ -12,4 +13,4 @@ export interface ServerSuite {
   run(ctx: BenchContext, env: { target: PreparedTarget; mcpkit: string[] }): Promise<void>;
 }
 
-export const serverSuites: ServerSuite[] = [ptySuite, ptcSuite, gatewaySuite];
+export const serverSuites: ServerSuite[] = [ptySuite, ptyLoginSuite, ptcSuite, gatewaySuite];
