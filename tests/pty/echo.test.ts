@@ -46,7 +46,7 @@ describe("patterns skip the echo of typed input: bash", () => {
     expect(r.matched).toBe(true);
     // The echo ("sleep 1; echo DONE") and then the program's "DONE": the match is the second one.
     expect(r.text).toContain("sleep 1; echo DONE\r\n");
-    expect(count(r.text, "DONE")).toBe(2);
+    expect(count(r.text, "DONE"), JSON.stringify(r.text)).toBe(2);
     await ok(srv.client, "pty_close", { session_id: id, ...O });
   });
 
@@ -60,8 +60,10 @@ describe("patterns skip the echo of typed input: bash", () => {
       timeout_ms: 15000,
     });
     expect(u.matched).toBe(true);
-    expect(count(u.text, "FIN")).toBe(2);
+    expect(count(u.text, "FIN"), JSON.stringify(u.text)).toBe(2);
 
+    // Back at the prompt first: typed earlier, the line would be echoed twice (see the type-ahead case).
+    await ok(srv.client, "pty_read_until", { session_id: id, ...O, pattern: "$ ", timeout_ms: 15000 });
     await ok(srv.client, "pty_write", { session_id: id, ...O, data: "sleep 1; echo OK\r" });
     const any = await ok(srv.client, "pty_read_until_any", {
       session_id: id,
@@ -69,8 +71,8 @@ describe("patterns skip the echo of typed input: bash", () => {
       patterns: ["ERR", "OK"],
       timeout_ms: 15000,
     });
-    expect(any).toMatchObject({ matched: true, pattern: "OK" });
-    expect(count(any.text, "OK")).toBe(2);
+    expect(any, JSON.stringify(any.text)).toMatchObject({ matched: true, pattern: "OK" });
+    expect(count(any.text, "OK"), JSON.stringify(any.text)).toBe(2);
 
     // A plain read returns the echo as output: only matching ignores it.
     await ok(srv.client, "pty_read_until", { session_id: id, ...O, pattern: "$ ", timeout_ms: 15000 });
@@ -81,7 +83,7 @@ describe("patterns skip the echo of typed input: bash", () => {
       pattern: "READ",
       timeout_ms: 15000,
     });
-    expect(read.text).toContain("echo R''EAD\r\n");
+    expect(read.text, JSON.stringify(read.text)).toContain("echo R''EAD\r\n");
     await ok(srv.client, "pty_close", { session_id: id, ...O });
   });
 
@@ -94,7 +96,7 @@ describe("patterns skip the echo of typed input: bash", () => {
       quiescence_ms: 300,
       timeout_ms: 15000,
     });
-    expect(count(q.text, "QUIET")).toBe(2);
+    expect(count(q.text, "QUIET"), JSON.stringify(q.text)).toBe(2);
 
     const w = await ok(srv.client, "pty_write", {
       session_id: id,
@@ -102,7 +104,7 @@ describe("patterns skip the echo of typed input: bash", () => {
       data: "sleep 1; echo WAITED\r",
       wait_ms: 15000,
     });
-    expect(count(w.output, "WAITED")).toBe(2);
+    expect(count(w.output, "WAITED"), JSON.stringify(w.output)).toBe(2);
     await ok(srv.client, "pty_close", { session_id: id, ...O });
   });
 
@@ -125,7 +127,7 @@ describe("patterns skip the echo of typed input: bash", () => {
       timeout_ms: 15000,
     });
     expect(r.matched).toBe(true);
-    expect(count(r.text, "TYPED")).toBe(3);
+    expect(count(r.text, "TYPED"), JSON.stringify(r.text)).toBe(3);
     // The match is the program's line (after a line break), not an echo ("echo TYPED").
     expect(r.text).toMatch(/\rTYPED$/);
     await ok(srv.client, "pty_close", { session_id: id, ...O });
@@ -141,8 +143,8 @@ describe("patterns skip the echo of typed input: bash", () => {
       timeout_ms: 15000,
     });
     expect(r.matched).toBe(true);
-    expect(count(r.text, "L1")).toBe(2);
-    expect(count(r.text, "L2")).toBe(2);
+    expect(count(r.text, "L1"), JSON.stringify(r.text)).toBe(2);
+    expect(count(r.text, "L2"), JSON.stringify(r.text)).toBe(2);
     await ok(srv.client, "pty_close", { session_id: id, ...O });
   });
 });
@@ -158,7 +160,7 @@ describe("patterns skip the echo of typed input: python3 -i and cat", () => {
       timeout_ms: 15000,
     });
     expect(r.matched).toBe(true);
-    expect(count(r.text, "DONE")).toBe(2);
+    expect(count(r.text, "DONE"), JSON.stringify(r.text)).toBe(2);
 
     await ok(srv.client, "pty_read_until", { session_id: id, ...O, pattern: ">>> ", timeout_ms: 15000 });
     const block = await ok(srv.client, "pty_prompt", {
@@ -171,7 +173,7 @@ describe("patterns skip the echo of typed input: python3 -i and cat", () => {
     // The second line is echoed after python's "... " prompt, and then the loop prints.
     expect(block.matched).toBe(true);
     expect(block.text).toContain("ROW-0\r\n");
-    expect(count(block.text, "ROW-END")).toBe(2);
+    expect(count(block.text, "ROW-END"), JSON.stringify(block.text)).toBe(2);
     await ok(srv.client, "pty_read_until", { session_id: id, ...O, pattern: ">>> ", timeout_ms: 15000 });
     const q = await ok(srv.client, "pty_prompt", {
       session_id: id,
@@ -250,7 +252,7 @@ describe("patterns skip the echo of typed input: python3 -i and cat", () => {
       timeout_ms: 15000,
     });
     expect(r.matched).toBe(true);
-    expect(count(r.text, "TMUXDONE")).toBe(2);
+    expect(count(r.text, "TMUXDONE"), JSON.stringify(r.text)).toBe(2);
     await ok(srv.client, "pty_close", { session_id: id, ...O });
   });
 

@@ -34,8 +34,8 @@ interface Candidate {
   /** Visible output count when its first echo ended: it may not start at the very next visible byte. */
   after: number;
   createdAt: number;
-  /** Visible output bytes it may still wait through (Infinity: bounded by TTL and count only). */
-  budget: number;
+  /** Expires once the visible output count passes this (Infinity: bounded by TTL and count only). */
+  untilOut: number;
   /** Already echoed once: this is a wait for the line editor's second echo (there is no third). */
   echoed: boolean;
 }
@@ -91,6 +91,8 @@ export class EchoFilter {
   private echoTail = false;
   private afterBackspace = false;
   private waiting: Candidate[] = [];
+  /** First bytes of the waiting lines, for a quick skip over output that cannot start one. */
+  private starts = new Uint8Array(256);
   /** Lines the output has followed so far (same prefix), from offset `start`; `i` units matched. */
   private tentative: { cands: Candidate[]; i: number; start: number } | null = null;
   /** Whether an echo may start after the last classified byte: line start, a space, or a neutral. */
@@ -141,6 +143,24 @@ export class EchoFilter {
     this.expireCandidates();
     let i = 0;
     while (i < buf.length) {
+      if (this.fi >= this.front.length && !this.tentative && !this.echoTail && !this.afterBackspace) {
+        // Plain program output: skip ahead to the next byte that could begin an escape or a waiting line.
+        let j = i;
+        let ok = this.prevOk;
+        for (; j < buf.length; j++) {
+          const c = buf[j]!;
+          if (c === 0x1b || (ok && this.starts[c] === 1)) break;
+          ok = c === 0x0a || c === 0x20 || c === 0x0d || c === 0x07 || c === 0x08 || c === 0x00;
+        }
+        if (j > i) {
+          this.sawOutput = true;
+          this.visibleOut += j - i;
+          this.prevOk = ok;
+          i = j;
+          this.pos = base + i;
+          continue;
+        }
+      }
       const b = buf[i]!;
       let len = 1;
       let neutral = false;
@@ -179,6 +199,7 @@ export class EchoFilter {
     this.front = [];
     this.fi = 0;
     this.waiting = [];
+    this.rebuildStarts();
   }
 
   /** Forgets echo ranges that ended before `offset` (history dropped by the ring). */
@@ -281,6 +302,7 @@ export class EchoFilter {
         if (done) {
           this.mark(t.start, at + 1);
           this.waiting.splice(this.waiting.indexOf(done), 1);
+          this.rebuildStarts();
           this.tentative = null;
           if (!done.echoed) this.remember(done.units, this.visibleOut, Infinity, true);
           this.echoTail = true;
@@ -299,7 +321,6 @@ export class EchoFilter {
     }
     this.sawOutput = true;
     this.visibleOut++;
-    for (const c of this.waiting) c.budget--;
     this.prevOk = b === 0x0a || b === 0x20;
   }
 
@@ -329,19 +350,29 @@ export class EchoFilter {
     if (units.length < 2) return; // an empty line: its echo is just a newline, too common to claim
     const key = units.join(",");
     this.waiting = this.waiting.filter((c) => c.units.join(",") !== key || this.tentative?.cands.includes(c));
-    this.waiting.push({ units, after, createdAt: Date.now(), budget, echoed });
+    this.waiting.push({ units, after, createdAt: Date.now(), untilOut: this.visibleOut + budget, echoed });
     if (this.waiting.length > MAX_CANDIDATES) {
       const drop = this.waiting.findIndex((c) => !this.tentative?.cands.includes(c));
       this.waiting.splice(drop, 1);
     }
+    this.rebuildStarts();
   }
 
   private expireCandidates(): void {
     if (this.waiting.length === 0) return;
     const now = Date.now();
+    const before = this.waiting.length;
     this.waiting = this.waiting.filter(
-      (c) => this.tentative?.cands.includes(c) || (c.budget > 0 && now - c.createdAt < CANDIDATE_TTL_MS),
+      (c) =>
+        this.tentative?.cands.includes(c) ||
+        (this.visibleOut < c.untilOut && now - c.createdAt < CANDIDATE_TTL_MS),
     );
+    if (this.waiting.length !== before) this.rebuildStarts();
+  }
+
+  private rebuildStarts(): void {
+    this.starts.fill(0);
+    for (const c of this.waiting) this.starts[c.units[0]!] = 1;
   }
 
   /** A line being matched turned out not to be echo: its bytes are program output. */
@@ -352,7 +383,6 @@ export class EchoFilter {
     const n = this.pos - t.start;
     this.sawOutput = true;
     this.visibleOut += n;
-    for (const c of this.waiting) c.budget -= n;
     this.prevOk = false;
   }
 
