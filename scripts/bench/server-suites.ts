@@ -7,6 +7,7 @@ import { gatewayIndexSuite } from "./suites/gateway-index.ts";
 import { gatewayInvokeSuite } from "./suites/gateway-invoke.ts";
 import { ptcSuite } from "./suites/ptc.ts";
 import { ptySuite } from "./suites/pty.ts";
+import { ptyLoginSuite } from "./suites/pty-login.ts";
 
 export interface ServerSuite {
   name: string;
@@ -16,6 +17,7 @@ export interface ServerSuite {
 
 export const serverSuites: ServerSuite[] = [
   ptySuite,
+  ptyLoginSuite,
   ptcSuite,
   gatewaySuite,
   gatewayInvokeSuite,

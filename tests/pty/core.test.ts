@@ -34,10 +34,11 @@ describe("pty core over stdio", () => {
     const u = await ok(srv.client, "pty_read_until", {
       session_id: id,
       ...O,
-      pattern: "ping\r\nping",
+      pattern: "ping",
       timeout_ms: 5000,
     });
-    expect(u.matched).toBe(true);
+    // The terminal echoes the line, then cat prints it: the pattern matches cat's copy, not the echo.
+    expect(u).toMatchObject({ matched: true, text: "ping\r\nping" });
     const miss = await ok(srv.client, "pty_read_until", {
       session_id: id,
       ...O,

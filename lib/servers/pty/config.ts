@@ -3,6 +3,7 @@ import { join } from "node:path";
 import * as z from "zod";
 import { envBoolStrict, readEnv } from "../../core/env.ts";
 import { ConfigError } from "../../core/errors.ts";
+import type { LoginShellMode } from "./login-env.ts";
 
 /** Limits that `set_limits` can change at run time (and that it also rewrites on live sessions). */
 export interface Limits {
@@ -42,8 +43,12 @@ export interface PtyConfig {
   stateDir: string;
   tmuxBin: string;
   tmuxPersist: boolean;
-  /** Run commands through a login shell (`bash -lc`, pty-mcp's behaviour) or a plain one (`bash -c`). */
-  loginShell: boolean;
+  /** Patterns and quiescence ignore the echo of typed input (PTY_MCP_ECHO_FILTER, default on). */
+  echoFilter: boolean;
+  /** Where spawns get the login environment from (login-env.ts): once per start, per spawn, or not at all. */
+  loginShell: LoginShellMode;
+  /** How long spawns wait for the login environment; a login shell still running then counts as hung. */
+  loginEnvTimeoutMs: number;
   logLevel: string | undefined;
   logFormat: "text" | "json" | undefined;
 }
@@ -57,6 +62,15 @@ const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
 
 function boolVar(env: Record<string, string | undefined>, name: string, fallback: boolean): boolean {
   return envBoolStrict(name, env[name], fallback);
+}
+
+/** PTY_MCP_LOGIN_SHELL: once (default; also 1/true/yes/on), per-spawn, or off (also 0/false/no). */
+function loginShellMode(value: string | undefined): LoginShellMode {
+  const v = value?.trim().toLowerCase() ?? "";
+  if (v === "" || v === "once" || ["1", "true", "yes", "on"].includes(v)) return "once";
+  if (v === "per-spawn") return "per-spawn";
+  if (["off", "0", "false", "no"].includes(v)) return "off";
+  throw new ConfigError("PTY_MCP_LOGIN_SHELL: expected once, per-spawn or off");
 }
 
 /** Reads every PTY_MCP_* variable (defaults follow pty-mcp 0.2.0) plus the CLI flags that override them. */
@@ -84,6 +98,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: Rec
     PTY_MCP_KILL_GRACE_MS: int(0, 60_000).default(1000),
     PTY_MCP_STATE_DIR: z.string().optional(),
     PTY_MCP_TMUX_BIN: z.string().default("tmux"),
+    PTY_MCP_LOGIN_ENV_TIMEOUT_SEC: int(1, 600).default(20),
     PTY_MCP_LOG: z.string().optional(),
     PTY_MCP_LOG_FORMAT: z.enum(["plain", "text", "json"], { message: "expected plain or json" }).optional(),
   });
@@ -133,7 +148,9 @@ export function loadConfig(env: Record<string, string | undefined>, options: Rec
     stateDir: v.PTY_MCP_STATE_DIR ?? join(env.XDG_RUNTIME_DIR || tmpdir(), `mcpkit-pty-${uid}`),
     tmuxBin: v.PTY_MCP_TMUX_BIN,
     tmuxPersist: boolVar(env, "PTY_MCP_TMUX_PERSIST", true),
-    loginShell: boolVar(env, "PTY_MCP_LOGIN_SHELL", true),
+    loginShell: loginShellMode(env.PTY_MCP_LOGIN_SHELL),
+    loginEnvTimeoutMs: v.PTY_MCP_LOGIN_ENV_TIMEOUT_SEC * 1000,
+    echoFilter: boolVar(env, "PTY_MCP_ECHO_FILTER", true),
     logLevel: v.PTY_MCP_LOG,
     logFormat: v.PTY_MCP_LOG_FORMAT === "json" ? "json" : v.PTY_MCP_LOG_FORMAT ? "text" : undefined,
   };

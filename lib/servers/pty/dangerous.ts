@@ -1,43 +1,38 @@
 import { randomBytes } from "node:crypto";
 import { COMMAND_POSITION, DEFAULT_DANGEROUS_PATTERNS } from "./dangerous-patterns.ts";
-
-/**
- * The command as the shell will see its words: quotes and backslash escapes removed ('rm', "rm", r\m
- * → rm; "/" → /) and directory prefixes dropped from program names (/bin/rm → rm), so quoting or a
- * full path does not slip a command past the patterns. Matched in addition to the raw text.
- */
-function unquote(command: string): string {
-  // argv strings end at a NUL, and a backquoted command starts a new command position.
-  return command
-    .split("\u0000")[0]!
-    .replace(/\\\n/g, " ")
-    .replace(/`/g, " ; ")
-    .replace(/\$\{IFS\}|\$IFS\b/g, " ")
-    .replace(/["'\\]/g, "")
-    .replace(/(^|[\s;&|(`{]|\$\()(?:\.{0,2}\/[\w.+-]+)*\/(?=[A-Za-z])/g, "$1");
-}
+import { simpleCommands } from "./shell-words.ts";
 
 interface CompiledPattern {
   /** What we report as a match: the pattern as configured. */
   source: string;
   re: RegExp;
+  /** Also matched against the line as typed (custom patterns, as pty-mcp did; raw built-ins). */
+  raw: boolean;
 }
 
-function compile(source: string): CompiledPattern {
-  return { source, re: new RegExp(source.replaceAll("{CMD}", COMMAND_POSITION), "m") };
+function compile(source: string, raw: boolean): CompiledPattern {
+  return { source, re: new RegExp(source.replaceAll("{CMD}", COMMAND_POSITION), "m"), raw };
 }
 
 export class DangerousCommandDetector {
   private readonly patterns: CompiledPattern[];
 
   constructor(custom?: string[]) {
-    this.patterns = (custom ?? DEFAULT_DANGEROUS_PATTERNS.map((p) => p.pattern)).map(compile);
+    this.patterns = custom
+      ? custom.map((p) => compile(p, true))
+      : DEFAULT_DANGEROUS_PATTERNS.map((p) => compile(p.pattern, p.raw === true));
   }
 
   /** The patterns the command matches (empty when it is not dangerous). */
   matches(command: string): string[] {
-    const plain = unquote(command);
-    return this.patterns.filter((p) => p.re.test(command) || p.re.test(plain)).map((p) => p.source);
+    const commands = simpleCommands(command);
+    return this.patterns
+      .filter(
+        (p) =>
+          (p.raw && p.re.test(command)) ||
+          commands.some((c) => p.re.test(c.text) || (c.program !== "" && p.re.test(c.program))),
+      )
+      .map((p) => p.source);
   }
 }
 

@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import type { Logger } from "../../core/log.ts";
 import { findOnPath, inferredCwd, missingProgram } from "./command-check.ts";
 import type { Backend, Limits, PtyConfig, TtyMode } from "./config.ts";
+import { LoginEnvironment } from "./login-env.ts";
 import { spawnWithPipes } from "./pipe-backend.ts";
 import type { ChildHandle, ProcessHandlers, SpawnRequest } from "./process-backend.ts";
 import { spawnInPty } from "./pty-backend.ts";
@@ -51,6 +52,8 @@ export class SessionManager {
   readonly startedAt = Date.now();
   private gcTimer: NodeJS.Timeout;
   tmuxSpawner: TmuxSpawner | null = null;
+  /** The user's login environment, captured in the background at start (PTY_MCP_LOGIN_SHELL=once). */
+  readonly loginEnv: LoginEnvironment;
   /** Called after a session is removed (tmux bookkeeping). */
   onRemoved: ((s: PtySession) => void) | null = null;
 
@@ -59,6 +62,7 @@ export class SessionManager {
     private readonly log: Logger,
   ) {
     this.limits = { ...config.limits };
+    this.loginEnv = new LoginEnvironment(config.loginShell, process.env, config.loginEnvTimeoutMs, log);
     this.gcTimer = setInterval(() => this.gc(), config.gcIntervalSec * 1000);
     this.gcTimer.unref?.();
   }
@@ -82,9 +86,12 @@ export class SessionManager {
 
   // ---- spawn -------------------------------------------------------------------------------------
 
-  buildEnv(overrides: Record<string, string | null> | null | undefined): Record<string, string> {
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+  /** `base` (the login environment, or the server's), then the caller's overrides, then terminal defaults. */
+  buildEnv(
+    overrides: Record<string, string | null> | null | undefined,
+    base: Record<string, string>,
+  ): Record<string, string> {
+    const env = { ...base };
     for (const [k, v] of Object.entries(overrides ?? {})) env[k] = v ?? "";
     env.TERM ||= "xterm-256color";
     env.COLORTERM ||= "truecolor";
@@ -120,6 +127,8 @@ export class SessionManager {
   async spawn(p: SpawnParams): Promise<PtySession> {
     const command = p.command;
     if (!command.trim()) throw new ToolError("command is required");
+    // Waits only while the one-time login capture still runs (bounded by its timeout).
+    const baseEnv = await this.loginEnv.base();
     this.gc();
     const backend = p.backend ?? this.config.backend;
     if (backend === "tmux" && p.separate_streams) {
@@ -137,9 +146,15 @@ export class SessionManager {
     }
     this.makeRoom();
     const cwd = this.resolveCwd(command, p.cwd);
-    const env = this.buildEnv(p.env);
-    const missing = missingProgram(command, env, cwd);
-    if (missing) throw new ToolError(`command not found: ${missing} (not a shell builtin, not on PATH)`);
+    const env = this.buildEnv(p.env, baseEnv);
+    const perSpawnLogin = this.config.loginShell === "per-spawn";
+    // With per-spawn login shells the PATH the command will see is only known once the profile ran.
+    const missing = perSpawnLogin ? undefined : missingProgram(command, env, cwd);
+    if (missing) {
+      throw new ToolError(
+        `command not found: ${missing} (not a shell builtin, not on the login shell's PATH${this.loginEnv.state === "fallback" ? "; the login environment could not be read, so the server's PATH was used" : ""})`,
+      );
+    }
     const ttyMode = p.tty_mode ?? this.config.ttyMode;
 
     const session = new PtySession(
@@ -175,11 +190,10 @@ export class SessionManager {
         this.log.warn("session log unavailable", { error: String(e) });
       }
     }
-    const shell = findOnPath("bash", env.PATH) ?? "/bin/sh";
+    const shell = findOnPath("bash", env.PATH) ?? findOnPath("bash", process.env.PATH) ?? "/bin/sh";
     const script =
       ttyMode === "raw" && !p.separate_streams ? `stty raw -echo 2>/dev/null; ${command}` : command;
-    const argv =
-      shell.endsWith("bash") && this.config.loginShell ? [shell, "-lc", script] : [shell, "-c", script];
+    const argv = shell.endsWith("bash") && perSpawnLogin ? [shell, "-lc", script] : [shell, "-c", script];
     const req: SpawnRequest = { argv, cwd, env, cols: p.cols, rows: p.rows };
     const handlers: ProcessHandlers = {
       onData: (chunk, stream) => session.onChildData(chunk, stream),
@@ -195,6 +209,7 @@ export class SessionManager {
       throw new ToolError(`spawn failed: ${e instanceof Error ? e.message : String(e)}`);
     }
     session.attach(handle);
+    if (this.config.echoFilter && handle.isTty) session.enableEchoFilter();
     this.sessions.set(session.id, session);
     if (session.limits.spawn_timeout_sec > 0) {
       session.addTimer(

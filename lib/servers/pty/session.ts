@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Limits } from "./config.ts";
+import { EchoFilter } from "./echo-filter.ts";
 import type { ChildHandle, ExitInfo, StreamName } from "./process-backend.ts";
 import { groupAlive } from "./process-backend.ts";
 import { RateWindow } from "./rate-window.ts";
@@ -7,6 +8,7 @@ import { RingBuffer, type RingSlice } from "./ring-buffer.ts";
 import type { ScreenModel } from "./screen.ts";
 import type { SessionLog } from "./session-log.ts";
 import type { ExitReason, LeaseAudit, SessionMeta } from "./session-types.ts";
+import { safeEnd } from "./utf8.ts";
 
 export const STREAMS: readonly StreamName[] = ["pty", "stdout", "stderr"];
 
@@ -55,6 +57,10 @@ export class PtySession {
   /** Why we are ending the child, when we are the ones ending it. */
   pendingReason: ExitReason | null = null;
   lastOutputAt = 0;
+  /** When the program last produced output of its own (the echo of typed input does not count). */
+  lastProgramOutputAt = 0;
+  /** Which bytes of the pty history are the echo of typed input (patterns skip them). */
+  echo: EchoFilter = new EchoFilter(false);
   private readonly cursors = new Map<string, Record<StreamName, number>>();
   private readonly listeners = new Set<() => void>();
   private readonly outputRate: RateWindow;
@@ -100,6 +106,11 @@ export class PtySession {
     this.inputRate.bytesPerSecond = this.limits.input_rate_bps;
   }
 
+  /** Tells the echo of typed input apart from here on (terminals only: pipes never echo). */
+  enableEchoFilter(): void {
+    this.echo = new EchoFilter(true, this.rings.pty.totalOffset);
+  }
+
   attach(handle: ChildHandle): void {
     this.handle = handle;
     this.pid = handle.pid;
@@ -130,6 +141,9 @@ export class PtySession {
       this.rings[stream].append(data);
       // Split streams also feed the combined history, so pty_read sees everything in arrival order.
       if (stream !== "pty") this.rings.pty.append(data);
+      this.echo.feed(data);
+      if (this.echo.sawOutput) this.lastProgramOutputAt = this.lastOutputAt;
+      this.echo.prune(this.rings.pty.startOffset);
       this.log?.transcript(data);
       if (stream === "pty" || this.meta.separateStreams) this.screen?.write(data);
     }
@@ -138,8 +152,9 @@ export class PtySession {
       const marker = Buffer.from(
         `\n[pty-mcp] output throttled (limit=${this.limits.rate_limit_bps} bytes/sec)\n`,
       );
-      this.rings[stream].append(marker);
-      if (stream !== "pty") this.rings.pty.append(marker);
+      if (stream !== "pty") this.rings[stream].append(marker);
+      this.rings.pty.append(marker);
+      this.echo.skip(marker.length);
     }
     this.notify();
   }
@@ -148,6 +163,7 @@ export class PtySession {
     if (this.exit) return;
     const reason: ExitReason = this.pendingReason ?? info.reason ?? "exited";
     this.exit = { exitCode: info.exitCode, signal: info.signal, reason, endedAt: Date.now() };
+    this.echo.finish();
     for (const t of this.timers) clearTimeout(t);
     this.timers = [];
     this.log?.event("exit", { exit_code: info.exitCode, signal: info.signal, exit_reason: reason });
@@ -168,8 +184,10 @@ export class PtySession {
         `\n[pty-mcp] input throttled (limit=${this.limits.input_rate_bps} bytes/sec)\n`,
       );
       this.rings.pty.append(marker);
+      this.echo.skip(marker.length);
     }
     if (allowed > 0) {
+      this.echo.expect(data.subarray(0, allowed));
       this.handle?.write(data.subarray(0, allowed));
       this.bytesWritten += allowed;
       this.log?.event("write", { bytes: allowed });
@@ -208,6 +226,50 @@ export class PtySession {
     if (advance) this.setCursor(reader, stream, slice.nextOffset);
     this.chunkId++;
     return slice;
+  }
+
+  /** Program-output bytes (echo of typed input excluded) this reader has not read, from `since` on. */
+  pendingOutput(reader: string, since = 0): number {
+    const from = Math.max(this.cursor(reader, "pty"), this.rings.pty.startOffset, since);
+    return this.echo.outputBytesFrom(from);
+  }
+
+  /**
+   * The pty history from `from` as patterns see it: the echo of typed input left out, and only what is
+   * already classified. `ringOffset` maps a byte index of `text`'s UTF-8 form back to a history offset.
+   */
+  matchView(from: number): { text: string; ringOffset(viewByte: number): number } {
+    const ring = this.rings.pty;
+    const start = Math.max(from, ring.startOffset);
+    const end = Math.max(start, this.echo.decided);
+    const data = ring.read(start, end - start, { allowPartialTail: true }).data;
+    const echo = this.echo.echoIn(start, start + data.length);
+    // Segments of kept bytes: [viewStart, ringStart, length].
+    const segs: number[] = [];
+    const parts: Buffer[] = [];
+    let cur = start;
+    let viewLen = 0;
+    const keep = (to: number) => {
+      if (to <= cur) return;
+      segs.push(viewLen, cur, to - cur);
+      parts.push(data.subarray(cur - start, to - start));
+      viewLen += to - cur;
+    };
+    for (let k = 0; k < echo.length; k += 2) {
+      keep(echo[k]!);
+      cur = Math.max(cur, echo[k + 1]!);
+    }
+    keep(start + data.length);
+    const view = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+    return {
+      text: view.toString("utf8", 0, safeEnd(view, view.length)),
+      ringOffset: (viewByte) => {
+        for (let k = segs.length - 3; k >= 0; k -= 3) {
+          if (viewByte > segs[k]!) return segs[k + 1]! + (viewByte - segs[k]!);
+        }
+        return start;
+      },
+    };
   }
 
   // ---- waiting -----------------------------------------------------------------------------------

@@ -53,6 +53,7 @@ export async function recoverTmuxSessions(app: PtyApp, name: string, owner: stri
       },
       { ...app.manager.limits },
     );
+    if (app.config.echoFilter) s.enableEchoFilter();
     s.recovered = true;
     s.recoveredAt = Date.now();
     s.audit = { ...e.audit };

@@ -40,24 +40,30 @@ export function waitForOutput(session: PtySession, reader: string, stream: Strea
 }
 
 /**
- * Waits for output to go quiet: `quietMs` without new bytes after something arrived (or after pending
- * unread output), or exit, or the timeout. With nothing at all, waits for the first byte.
+ * Waits for output to go quiet: `quietMs` without new program output after some arrived (or after
+ * unread output was already pending), or exit, or the timeout. With nothing at all, waits for the first
+ * byte. On the pty stream the echo of typed input is not output: a command that echoes at once and
+ * prints two seconds later is waited for. `since` ignores output before that history offset (the
+ * output a write is waiting for starts at the write).
  */
 export async function waitForQuiet(
   session: PtySession,
   reader: string,
   stream: StreamName,
   quietMs: number,
-  opts: WaitOptions,
+  opts: WaitOptions & { since?: number },
 ): Promise<void> {
   const start = Date.now();
   const end = start + opts.timeoutMs;
   let lastProgress = start;
+  const pty = stream === "pty";
   for (;;) {
     const now = Date.now();
     if (!session.running || now >= end || opts.signal?.aborted) return;
-    const seen = session.pending(reader, stream) > 0;
-    const lastOut = Math.max(session.lastOutputAt, start);
+    const seen = pty
+      ? session.pendingOutput(reader, opts.since ?? 0) > 0
+      : session.pending(reader, stream) > 0;
+    const lastOut = Math.max(pty ? session.lastProgramOutputAt : session.lastOutputAt, start);
     if (seen && now - lastOut >= quietMs) {
       // The child may already be gone while its exit is still being drained: report the exit too.
       if (session.pid > 0 && !pidAlive(session.pid)) {

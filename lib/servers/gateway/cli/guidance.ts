@@ -1,7 +1,7 @@
 import type { SubcommandContext } from "../../../core/command-spec.ts";
 import { errorMessage } from "../../../core/errors.ts";
-import { writeTelemetry } from "../guidance-config.ts";
 import { codeExecutionGuide, codeSnippet, instructions } from "../guidance.ts";
+import { writeTelemetry } from "../guidance-config.ts";
 import type { ToolNameStyle } from "../tool-names.ts";
 import { json, str } from "./output.ts";
 import { readGatewayFacts } from "./state.ts";

@@ -29,7 +29,10 @@ const REPORTABLE = new Set(["protocol", "error"]);
  * PMCP's feedback hint: a failure nobody can fix by changing the call names the tool that drafts an
  * issue. Off with `enable_telemetry: false` (`pmcp guidance --telemetry off`).
  */
-export function withFeedbackHint(reply: Reply, core: { telemetry: boolean; name(verb: string): string }): Reply {
+export function withFeedbackHint(
+  reply: Reply,
+  core: { telemetry: boolean; name(verb: string): string },
+): Reply {
   if (!core.telemetry || !reply.isError || !REPORTABLE.has(String(reply.data.code))) return reply;
   reply.data.feedback_hint = `If this keeps happening, ${core.name("submit_feedback")} drafts an issue report (pmcp guidance --telemetry off hides this hint).`;
   return reply;

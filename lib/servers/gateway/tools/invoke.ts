@@ -133,7 +133,10 @@ export const invoke = defineTool({
           },
         );
       }
-      return withFeedbackHint(replyForError(err, { tool_id: args.tool_id, request_id: call.request_id }), core);
+      return withFeedbackHint(
+        replyForError(err, { tool_id: args.tool_id, request_id: call.request_id }),
+        core,
+      );
     } finally {
       if (heartbeat) clearInterval(heartbeat);
       extra.signal.removeEventListener("abort", relay);

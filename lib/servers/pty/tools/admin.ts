@@ -147,6 +147,7 @@ export const ptyHealth = defineTool({
       version: ctx.app.version,
       backend: ctx.app.config.backend,
       tmux_available: ctx.app.tmux !== null,
+      login_env: ctx.app.manager.loginEnv.describe(),
       ...t,
     });
   },

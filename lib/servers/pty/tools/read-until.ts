@@ -2,7 +2,6 @@ import * as z from "zod";
 import type { PtySession } from "../session.ts";
 import { exitFields } from "../status.ts";
 import { ToolError } from "../tool-error.ts";
-import { safeEnd } from "../utf8.ts";
 import { waitUntil } from "../waits.ts";
 import { defineTool, result, type ToolContext } from "./define.ts";
 import { encodeInput, writeInputShape } from "./input.ts";
@@ -66,16 +65,17 @@ async function readUntil(
   const timeout = Math.min(a.timeout_ms ?? 10_000, ctx.app.config.readUntilMaxMs);
   let hit: { pattern: string; endByte: number } | null = null;
   let seenTotal = -1;
+  let seenDecided = -1;
+  // Patterns see the program's output only: the echo of typed input is left out (echo-filter.ts).
   const check = () => {
-    if (ring.totalOffset === seenTotal) return false;
+    if (ring.totalOffset === seenTotal && s.echo.decided === seenDecided) return false;
     seenTotal = ring.totalOffset;
-    const start = Math.max(s.cursor(reader, "pty"), ring.startOffset);
-    const data = ring.read(start, ring.totalOffset - start, { allowPartialTail: !s.running }).data;
-    const text = data.toString("utf8", 0, safeEnd(data, data.length));
+    seenDecided = s.echo.decided;
+    const view = s.matchView(s.cursor(reader, "pty"));
     for (const m of matchers) {
-      const end = m.find(text);
+      const end = m.find(view.text);
       if (end >= 0) {
-        hit = { pattern: m.pattern, endByte: start + Buffer.byteLength(text.slice(0, end)) };
+        hit = { pattern: m.pattern, endByte: view.ringOffset(Buffer.byteLength(view.text.slice(0, end))) };
         return true;
       }
     }

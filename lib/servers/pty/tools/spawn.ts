@@ -6,7 +6,9 @@ import { destructive, exitShape, maxChars, outputOptions, scope } from "./schema
 
 const input = z
   .object({
-    command: z.string().describe("Shell command line, run as `bash -lc <command>`"),
+    command: z
+      .string()
+      .describe("Shell command line, run as `bash -c <command>` in the user's login environment"),
     cwd: z
       .string()
       .nullish()
@@ -39,7 +41,7 @@ const input = z
     env: z
       .record(z.string(), z.string().nullable())
       .nullish()
-      .describe("Variables merged over the server environment"),
+      .describe("Variables merged over the login environment"),
     backend: z.enum(["subprocess", "tmux"]).nullish(),
     tmux_workspace: z.string().min(1).nullish().describe("Group panes of one owner in one tmux session"),
     tty_mode: z

@@ -36,11 +36,13 @@ export const ptyWrite = defineTool({
     const bytes = encodeInput(ctx, s, a);
     if (!s.running)
       throw new ToolError(`session has exited (${describeExit(s)}); cannot write. Spawn a new session.`);
+    const since = s.rings.pty.totalOffset;
     const dropped = s.write(bytes);
     const base = { ok: true, bytes: bytes.length - dropped, input_dropped: dropped };
     if (!a.wait_ms) return result({ ...base, ...exitFields(s) }, "ok");
     const reader = readerKey(a.client_id);
     await waitForQuiet(s, reader, "pty", ctx.app.config.quiescenceMs, {
+      since,
       timeoutMs: a.wait_ms,
       signal: ctx.signal,
       progress: ctx.progress,
