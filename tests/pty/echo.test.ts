@@ -133,6 +133,35 @@ describe("patterns skip the echo of typed input: bash", () => {
     await ok(srv.client, "pty_close", { session_id: id, ...O });
   });
 
+  it("a program that repeats the answer it read is matched (its line is output, not a second echo)", async () => {
+    const id = text(
+      await call(srv.client, "pty_spawn", {
+        ...O,
+        command: 'read -p "continue? " ans; sleep 0.2; echo "done: $ans"; read -p "again? " b; echo "$b"; sleep 5',
+      }),
+    );
+    await ok(srv.client, "pty_read_until", { session_id: id, ...O, pattern: "continue?", timeout_ms: 15000 });
+    const first = await ok(srv.client, "pty_prompt", {
+      session_id: id,
+      ...O,
+      data: "yes\n",
+      patterns: ["done: yes"],
+      timeout_ms: 15000,
+    });
+    expect(first.matched, JSON.stringify(first)).toBe(true);
+    await ok(srv.client, "pty_read_until", { session_id: id, ...O, pattern: "again?", timeout_ms: 15000 });
+    // `echo "$b"` puts the answer alone on a line, right after its echo: cat's case, matched as output.
+    const second = await ok(srv.client, "pty_prompt", {
+      session_id: id,
+      ...O,
+      data: "sure\n",
+      patterns: ["sure"],
+      timeout_ms: 15000,
+    });
+    expect(second.matched, JSON.stringify(second)).toBe(true);
+    await ok(srv.client, "pty_close", { session_id: id, ...O });
+  });
+
   it("a multi-line write: each line's echo is skipped, even after the previous line's output", async () => {
     const id = await bash();
     const r = await ok(srv.client, "pty_prompt", {

@@ -259,11 +259,19 @@ seedTest(ex("ptm.env-cf-auto-discover"), async () => {
     } finally {
       await s.close();
     }
-    const off = await runToEnd(original("ptm-mcp"), [], {
-      env: { ...base, PTM_CF_AUTO_DISCOVER: "false", PTM_MCP_PREFLIGHT_BACKOFF_MS: "10" },
-    });
+    const offEnv = { ...base, PTM_CF_AUTO_DISCOVER: "false", PTM_MCP_PREFLIGHT_BACKOFF_MS: "10" };
+    const off = await runToEnd(original("ptm-mcp"), ["check"], { env: offEnv });
     expect(off.code).not.toBe(0);
     expect(off.stderr).toMatch(/CF_ACCESS_CLIENT_ID/);
+    // The server still answers; its tool calls carry the same refusal.
+    const served = await connectOriginal("ptm-mcp", [], { env: offEnv });
+    try {
+      const r = await served.client.callTool({ name: "list_providers", arguments: {} });
+      expect(r.isError).toBe(true);
+      expect(textOf(r)).toMatch(/CF_ACCESS_CLIENT_ID/);
+    } finally {
+      await served.close();
+    }
   } finally {
     await behind.close();
   }
@@ -369,18 +377,20 @@ seedTest(ex("ptm.exit-codes"), async () => {
   expect(clean.code).toBe(0);
   // 2: /healthz never answers (PTM_MCP_PREFLIGHT_BACKOFF_MS, a testing aid, shortens the 31 s of backoff).
   const sick = await startFakePtm({ neverHealthy: true });
-  const unhealthy = await runToEnd(original("ptm-mcp"), [], {
+  const unhealthy = await runToEnd(original("ptm-mcp"), ["check"], {
     env: { PTM_API_BASE_URL: sick.url, PTM_API_TOKEN: sick.token, PTM_MCP_PREFLIGHT_BACKOFF_MS: "10,20" },
   });
   await sick.close();
   expect(unhealthy.code).toBe(2);
   // 3: /auth/me rejects the token.
-  const rejected = await runToEnd(original("ptm-mcp"), [], { env: env({ PTM_API_TOKEN: "ptm_u_wrong" }) });
+  const rejected = await runToEnd(original("ptm-mcp"), ["check"], {
+    env: env({ PTM_API_TOKEN: "ptm_u_wrong" }),
+  });
   expect(rejected.code).toBe(3);
   expect(rejected.stderr).not.toContain("ptm_u_wrong");
   // 4: backend older than 1.9.0.
   const old = await startFakePtm({ version: "1.8.9" });
-  const tooOld = await runToEnd(original("ptm-mcp"), [], {
+  const tooOld = await runToEnd(original("ptm-mcp"), ["check"], {
     env: { PTM_API_BASE_URL: old.url, PTM_API_TOKEN: old.token },
   });
   await old.close();

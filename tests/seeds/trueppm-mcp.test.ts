@@ -93,13 +93,28 @@ seedTest(ex("trueppm.env-missing"), async () => {
 seedTest(ex("trueppm.boot-check"), async () => {
   const before = fake.requestsTo("auth/me/").length;
   const s = await connectOriginal("trueppm-mcp", [], { env: env() });
+  // Two queries after the check: the token is confirmed once, not per query.
+  for (let i = 0; i < 2; i++) {
+    const r = await s.client.callTool({ name: "list_programs", arguments: {} });
+    expect(r.isError, JSON.stringify(r.content)).toBeFalsy();
+  }
   await s.close();
   expect(fake.requestsTo("auth/me/").length - before).toBe(1);
   const bad = `tppm_${"00".repeat(32)}`;
-  const r = await runToEnd(original("trueppm-mcp"), [], { env: env({ TRUEPPM_API_TOKEN: bad }) });
-  expect(r.code).not.toBe(0);
+  const r = await runToEnd(original("trueppm-mcp"), ["check"], { env: env({ TRUEPPM_API_TOKEN: bad }) });
+  expect(r.code).toBe(3);
   expect(r.stderr).toMatch(/the TruePPM API rejected the configured token \(HTTP 401\)/i);
   expect(r.stderr).not.toContain(bad);
+  // Served, the same error reaches every tool call instead of a bare 401.
+  const served = await connectOriginal("trueppm-mcp", [], { env: env({ TRUEPPM_API_TOKEN: bad }) });
+  try {
+    const call = await served.client.callTool({ name: "list_programs", arguments: {} });
+    expect(call.isError).toBe(true);
+    expect(JSON.stringify(call.content)).toMatch(/rejected the configured token \(HTTP 401\)/i);
+    expect(JSON.stringify(call.content)).not.toContain(bad);
+  } finally {
+    await served.close();
+  }
 });
 
 seedTest(ex("trueppm.flag-stdio"), async () => {

@@ -16,7 +16,9 @@
  *   when it appears whole (every byte, then a newline) at the start of a line or after a prompt's space.
  * - Re-echo: input typed while a shell is busy is echoed by the terminal at once and again by readline
  *   when it finally reads it. Every echoed line stays a candidate for that second echo, under the same
- *   whole-line rule, except at the very first output after its echo: that is `cat` answering the line.
+ *   whole-line rule but only right after a prompt (`$ `, `# `, `> `, `% `, `... `), never at the very first
+ *   output after its echo (that is `cat` answering the line) nor in a program's own line such as
+ *   `done: y` (a program repeating an answer it read).
  * Input with control keys (Tab, arrows, Ctrl-C) is unpredictable to echo from the first such key on.
  */
 
@@ -97,6 +99,8 @@ export class EchoFilter {
   private tentative: { cands: Candidate[]; i: number; start: number } | null = null;
   /** Whether an echo may start after the last classified byte: line start, a space, or a neutral. */
   private prevOk = true;
+  /** The last three visible bytes (oldest in the high byte), to recognise a prompt before a re-echo. */
+  private tail = 0;
   /** Visible program-output bytes classified so far. */
   private visibleOut = 0;
   /** Set by feed when some bytes were classified as program output. */
@@ -155,6 +159,7 @@ export class EchoFilter {
         if (j > i) {
           this.sawOutput = true;
           this.visibleOut += j - i;
+          this.pushTail(buf, i, j);
           this.prevOk = ok;
           i = j;
           this.pos = base + i;
@@ -253,6 +258,7 @@ export class EchoFilter {
     if (to <= from) return;
     this.sawOutput = true;
     this.visibleOut += to - from;
+    this.pushTail(buf, from, to);
     const last = buf[to - 1]!;
     this.prevOk = last === 0x0a || last === 0x20 || last === 0x0d;
   }
@@ -271,6 +277,8 @@ export class EchoFilter {
   }
 
   private visible(b: number, at: number): void {
+    const promptBefore = this.afterPrompt();
+    this.tail = ((this.tail << 8) | b) & 0xffffff;
     this.afterBackspace = false;
     this.echoTail = false;
     if (this.fi < this.front.length) {
@@ -313,7 +321,9 @@ export class EchoFilter {
       this.dropTentative();
     }
     if (this.prevOk && this.waiting.length > 0) {
-      const cands = this.waiting.filter((c) => c.units[0] === b && this.visibleOut > c.after);
+      const cands = this.waiting.filter(
+        (c) => c.units[0] === b && this.visibleOut > c.after && (!c.echoed || promptBefore),
+      );
       if (cands.length > 0) {
         this.tentative = { cands, i: 1, start: at };
         return;
@@ -384,6 +394,18 @@ export class EchoFilter {
     this.sawOutput = true;
     this.visibleOut += n;
     this.prevOk = false;
+  }
+
+  private pushTail(buf: Uint8Array, from: number, to: number): void {
+    for (let k = Math.max(from, to - 3); k < to; k++) this.tail = ((this.tail << 8) | buf[k]!) & 0xffffff;
+  }
+
+  /** Whether the last visible bytes end a shell or REPL prompt: one of `$#>%`, or `...`, then a space. */
+  private afterPrompt(): boolean {
+    if ((this.tail & 0xff) !== 0x20) return false;
+    const p1 = (this.tail >> 8) & 0xff;
+    if (p1 === 0x24 || p1 === 0x23 || p1 === 0x3e || p1 === 0x25) return true;
+    return p1 === 0x2e && ((this.tail >> 16) & 0xff) === 0x2e;
   }
 
   private mark(start: number, end: number): void {

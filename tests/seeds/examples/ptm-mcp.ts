@@ -145,6 +145,7 @@ CF_ACCESS_CLIENT_SECRET | no | - | Cloudflare Access service-token Client Secret
     section: "Environment variables",
     text: "PTM_CF_AUTO_DISCOVER | no | true | Falsy value opts out of auto-discovery via cloudflared.",
     run: "verbatim",
+    note: "with auto-discovery off, the Cloudflare refusal reaches tool calls and `ptm-mcp check`, not the handshake",
   },
   {
     id: "ptm.cloudflared-login",
@@ -209,6 +210,8 @@ ptm://optimizations/{optimization_id}/report.md`,
 3 | /auth/me rejected the token
 4 | backend version < 1.9.0 or unparseable
 130 | interrupted (SIGINT)`,
-    run: "verbatim",
+    run: "adapted",
+    difference:
+      "codes 2, 3 and 4 come from `ptm-mcp check`: the server itself answers initialize at once (clients give up after 5–30 s, before ptm-mcp's 31 s of backoff) and returns the same message from every tool call until the backend check passes",
   },
 ];

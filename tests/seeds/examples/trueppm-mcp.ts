@@ -32,7 +32,9 @@ export const TRUEPPM_EXAMPLES: readonly SeedExample[] = [
     seed,
     section: "Configuration",
     text: "On startup the server calls GET /api/v1/auth/me/ once to confirm the token authenticates, so a bad token fails the boot with a clear error rather than letting every query 401 later.",
-    run: "verbatim",
+    run: "adapted",
+    difference:
+      "the check runs right after the handshake instead of before it (clients give up on slow starts and then show only 'Connection closed'): a bad token gets the same clear error from every tool call, and `trueppm-mcp check` exits 3 with it for scripts",
   },
   {
     id: "trueppm.flag-stdio",
