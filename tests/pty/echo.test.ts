@@ -137,7 +137,8 @@ describe("patterns skip the echo of typed input: bash", () => {
     const id = text(
       await call(srv.client, "pty_spawn", {
         ...O,
-        command: 'read -p "continue? " ans; sleep 0.2; echo "done: $ans"; read -p "again? " b; echo "$b"; sleep 5',
+        command:
+          'read -p "continue? " ans; sleep 0.2; echo "done: $ans"; read -p "again? " b; echo "$b"; sleep 5',
       }),
     );
     await ok(srv.client, "pty_read_until", { session_id: id, ...O, pattern: "continue?", timeout_ms: 15000 });

@@ -109,6 +109,15 @@ export async function start(ctx: ServerContext): Promise<ServerApp> {
     manifest: manifest.size,
     config: core.config.sources.filter((s) => s.exists).map((s) => s.path),
   });
+  // --debug (PMCP) / --log-level debug: where each server came from, and every config path looked at.
+  for (const src of core.config.sources) {
+    ctx.log.debug("config file", {
+      path: src.path,
+      scope: src.scope,
+      found: src.exists,
+      servers: src.servers,
+    });
+  }
   // Eager (autoStart) downstreams and background indexing start once the first client has finished its
   // handshake, or after EAGER_START_DELAY_MS if none does: spawning servers competes with our own
   // start-up for the CPU, and the client's initialize must not wait on them. (A search that arrives

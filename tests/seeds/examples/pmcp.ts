@@ -5,10 +5,9 @@ import type { SeedExample } from "./types.ts";
 
 const seed = "pmcp.txt" as const;
 const PYPI =
-  "PyPI packaging; mcpkit installs from npm (`npm install -g mcpkit` gives `pmcp`; `npx -y -p mcpkit pmcp` runs it without installing)";
+  "PyPI packaging; mcpkit installs from npm: from a clone today `npm pack` then `npm install -g ./mcpkit-<version>.tgz` gives `pmcp`; after the first release `npm install -g mcpkit` (and `npx -y -p mcpkit pmcp`)";
 const DEV = "PMCP's own source checkout and test suite; mcpkit's are `git clone` of mcpkit and `npm test`";
 const NETWORK = "needs the internet (the tests' machines reach only loopback and the package registry)";
-const DOTTED = "gateway: PMCP's dotted tool names (gateway.<verb>) under the name pmcp";
 
 const v = (id: string, section: string, text: string, extra: Partial<SeedExample> = {}): SeedExample => ({
   id,
@@ -149,7 +148,6 @@ WantedBy=default.target`,
     "pmcp.gateway-tools",
     "Gateway Tools",
     "gateway.catalog_search gateway.describe gateway.invoke gateway.refresh gateway.health gateway.request_capability gateway.sync_environment gateway.provision gateway.update_server gateway.auth_connect gateway.submit_feedback gateway.provision_status gateway.search_registry gateway.register_discovered_server gateway.list_pending gateway.cancel",
-    { waitsOn: DOTTED },
   ),
   notRun(
     "pmcp.update-server",
@@ -163,23 +161,16 @@ WantedBy=default.target`,
     "pmcp update --all",
     "updates packages from the npm/PyPI registry in a running HTTP gateway; tests do not install packages",
   ),
-  v("pmcp.guidance-telemetry-off", "Feedback Telemetry", "pmcp guidance --telemetry off", {
-    waitsOn:
-      "gateway: `pmcp guidance` does not accept --telemetry (mcpkit sends no telemetry; the flag should be accepted)",
-  }),
+  v("pmcp.guidance-telemetry-off", "Feedback Telemetry", "pmcp guidance --telemetry off"),
   v(
     "pmcp.request-capability-docs",
     "Step 1: Request a Capability",
     `gateway.request_capability({ query: "library documentation" })`,
-    { waitsOn: DOTTED },
   ),
   v(
     "pmcp.catalog-search-docs",
     "Step 2: Search Available Tools",
     `gateway.catalog_search({ query: "documentation" })`,
-    {
-      waitsOn: DOTTED,
-    },
   ),
   notRun(
     "pmcp.describe-context7",
@@ -203,16 +194,12 @@ WantedBy=default.target`,
   "query": "browser",
   "include_offline": true
 })`,
-    { waitsOn: DOTTED },
   ),
   v("pmcp.refresh", "Offline Tool Discovery", "pmcp refresh"),
   v(
     "pmcp.request-capability-github",
     "Example: Adding GitHub Support",
     `gateway.request_capability({ query: "github issues" })`,
-    {
-      waitsOn: DOTTED,
-    },
   ),
   notRun(
     "pmcp.provision-github",
@@ -249,10 +236,6 @@ jira JIRA_API_TOKEN
 airtable AIRTABLE_TOKEN
 hubspot HUBSPOT_ACCESS_TOKEN
 twilio TWILIO_ACCOUNT_SID`,
-    {
-      waitsOn:
-        "gateway: the manifest lacks google-drive, sentry, github-actions, hubspot and twilio (the 107-entry manifest)",
-    },
   ),
   v(
     "pmcp.guidance-yaml",
@@ -275,7 +258,6 @@ twilio TWILIO_ACCOUNT_SID`,
     `Project config: .mcp.json in project root (highest priority)
 User config: ~/.mcp.json or ~/.claude/.mcp.json
 Custom config: Via --config flag or PMCP_CONFIG env var`,
-    { waitsOn: DOTTED },
   ),
   v(
     "pmcp.custom-server",
@@ -291,7 +273,6 @@ Custom config: Via --config flag or PMCP_CONFIG env var`,
     }
   }
 }`,
-    { waitsOn: DOTTED },
   ),
   v(
     "pmcp.remote-servers",
@@ -315,13 +296,11 @@ Custom config: Via --config flag or PMCP_CONFIG env var`,
     }
   }
 }`,
-    { waitsOn: DOTTED },
   ),
   v(
     "pmcp.pmcp-env",
     "Remote Downstream Servers",
     "Resolve those environment variables from your shell environment or ~/.config/pmcp/pmcp.env.",
-    { waitsOn: DOTTED },
   ),
   v(
     "pmcp.secrets-set-user",
@@ -365,7 +344,6 @@ redaction:
   patterns:
     - "(api[_-]?key)[\\\\s]*[:=][\\\\s]*[\\"']?([^\\\\s\\"']+)"
     - "(password|secret)[\\\\s]*[:=][\\\\s]*[\\"']?([^\\\\s\\"']+)"`,
-    { waitsOn: DOTTED },
   ),
   v("pmcp.start", "CLI Commands", "pmcp"),
   v("pmcp.status", "CLI Commands", "pmcp status"),
@@ -418,7 +396,6 @@ redaction:
     text: "uv run pmcp --debug",
     run: "adapted",
     difference: "`uv run` runs PMCP from its checkout; the installed `pmcp --debug` is run",
-    waitsOn: "gateway: `pmcp --debug` is an unknown option (mcpkit's is --log-level debug)",
   },
   notRun("pmcp.dev-pytest-cov", "Running Tests", "uv run pytest --cov=pmcp", DEV),
   notRun("pmcp.dev-pytest-file", "Running Tests", "uv run pytest tests/test_policy.py -v", DEV),
@@ -428,16 +405,11 @@ redaction:
     "Missing API Key",
     "pmcp status --server github\nexport GITHUB_PERSONAL_ACCESS_TOKEN=ghp_...",
   ),
-  v("pmcp.troubleshoot-search", "Tool Invocation Fails", `gateway.catalog_search({ query: "tool-name" })`, {
-    waitsOn: DOTTED,
-  }),
+  v("pmcp.troubleshoot-search", "Tool Invocation Fails", `gateway.catalog_search({ query: "tool-name" })`),
   v(
     "pmcp.troubleshoot-describe",
     "Tool Invocation Fails",
     `gateway.describe({ tool_id: "server::tool-name" })`,
-    {
-      waitsOn: DOTTED,
-    },
   ),
-  v("pmcp.troubleshoot-list-pending", "Tool Invocation Fails", "gateway.list_pending()", { waitsOn: DOTTED }),
+  v("pmcp.troubleshoot-list-pending", "Tool Invocation Fails", "gateway.list_pending()"),
 ];

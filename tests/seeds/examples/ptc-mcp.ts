@@ -54,7 +54,7 @@ GOOG: $96.5B → $88.3B → $85.0B → $80.5B`,
     text: `uv venv && uv pip install -e ".[dev]"`,
     run: "not-run",
     difference:
-      "PTC-MCP's Python checkout; mcpkit installs from npm (`npm install -g mcpkit` gives `ptc-mcp`) and needs no Python unless a program asks for it",
+      "PTC-MCP's Python checkout; mcpkit installs from npm (`npm install -g ./mcpkit-<version>.tgz` from a clone today, `npm install -g mcpkit` after the first release, gives `ptc-mcp`) and needs no Python unless a program asks for it",
   },
   {
     id: "ptc.config-yaml",

@@ -14,7 +14,8 @@ export const PTM_EXAMPLES: readonly SeedExample[] = [
     section: "Install",
     text: "pip install ptm-mcp",
     run: "not-run",
-    difference: "PyPI package; mcpkit installs from npm (`npm install -g mcpkit` gives `ptm-mcp`)",
+    difference:
+      "PyPI package; mcpkit installs from npm (`npm install -g ./mcpkit-<version>.tgz` from a clone today, `npm install -g mcpkit` after the first release, gives `ptm-mcp`)",
   },
   {
     id: "ptm.install-uvx",

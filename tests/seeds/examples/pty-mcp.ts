@@ -12,7 +12,8 @@ export const PTY_EXAMPLES: readonly SeedExample[] = [
     section: "Installation",
     text: "pip install pty-mcp",
     run: "not-run",
-    difference: "PyPI package; mcpkit installs from npm (`npm install -g mcpkit` gives `pty-mcp`)",
+    difference:
+      "PyPI package; mcpkit installs from npm (`npm install -g ./mcpkit-<version>.tgz` from a clone today, `npm install -g mcpkit` after the first release, gives `pty-mcp`)",
   },
   {
     id: "pty.cli",
@@ -56,7 +57,6 @@ export const PTY_EXAMPLES: readonly SeedExample[] = [
     section: "Default Security Policy",
     text: "PTY_MCP_DANGEROUS_LEGACY_MODE=1 restores legacy dangerous-command confirmation via dangerous_confirmed / dangerous_justification",
     run: "verbatim",
-    waitsOn: "pty: dangerous-command detection (rm -rf /tmp/demo is not flagged)",
   },
   {
     id: "pty.session-log",
@@ -186,7 +186,6 @@ export const PTY_EXAMPLES: readonly SeedExample[] = [
     section: "Examples",
     text: `{"name":"confirm_dangerous_command","arguments":{"command":"rm -rf /tmp/demo","justification":"cleanup temp data","owner":"release-bot","scope":"admin"}}`,
     run: "verbatim",
-    waitsOn: "pty: dangerous-command detection (rm -rf /tmp/demo is not flagged)",
   },
   {
     id: "pty.spawn-dangerous",
@@ -194,7 +193,6 @@ export const PTY_EXAMPLES: readonly SeedExample[] = [
     section: "Examples",
     text: `{"name":"pty_spawn","arguments":{"command":"rm -rf /tmp/demo","owner":"release-bot","scope":"admin","dangerous_confirm_token":"dc_xxx"}}`,
     run: "verbatim",
-    waitsOn: "pty: dangerous-command detection (rm -rf /tmp/demo is not flagged)",
   },
   {
     id: "pty.absolute-command-cwd",

@@ -63,7 +63,8 @@ export const TRUEPPM_EXAMPLES: readonly SeedExample[] = [
     section: "stdio",
     text: "pip install trueppm-mcp",
     run: "not-run",
-    difference: "PyPI package; mcpkit installs from npm (`npm install -g mcpkit` gives `trueppm-mcp`)",
+    difference:
+      "PyPI package; mcpkit installs from npm (`npm install -g ./mcpkit-<version>.tgz` from a clone today, `npm install -g mcpkit` after the first release, gives `trueppm-mcp`)",
   },
   {
     id: "trueppm.run-stdio",
