@@ -1,10 +1,5 @@
-import { completable } from "@modelcontextprotocol/sdk/server/completable.js";
-import { type McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
-import {
-  type ElicitRequest,
-  SubscribeRequestSchema,
-  UnsubscribeRequestSchema,
-} from "@modelcontextprotocol/sdk/types.js";
+import type { ElicitRequest, McpServer } from "@modelcontextprotocol/server";
+import { completable, ResourceTemplate } from "@modelcontextprotocol/server";
 import * as z from "zod";
 
 // Testing aid only (`--conformance-fixtures`): the tools, resources and prompts that the official
@@ -68,7 +63,7 @@ function registerTools(server: McpServer): void {
     { title: "logging fixture", description: "Sends three log notifications", annotations },
     async (extra) => {
       const log = (data: string) =>
-        extra.sendNotification({ method: "notifications/message", params: { level: "info", data } });
+        extra.mcpReq.notify({ method: "notifications/message", params: { level: "info", data } });
       await log("Tool execution started");
       await sleep(50);
       await log("Tool processing data");
@@ -82,10 +77,10 @@ function registerTools(server: McpServer): void {
     "test_tool_with_progress",
     { title: "progress fixture", description: "Reports progress 0, 50, 100 of 100", annotations },
     async (extra) => {
-      const token = extra._meta?.progressToken;
+      const token = extra.mcpReq._meta?.progressToken;
       for (const progress of [0, 50, 100]) {
         if (token !== undefined) {
-          await extra.sendNotification({
+          await extra.mcpReq.notify({
             method: "notifications/progress",
             params: { progressToken: token, progress, total: 100 },
           });
@@ -107,7 +102,7 @@ function registerTools(server: McpServer): void {
     {
       title: "sampling fixture",
       description: "Asks the client to sample",
-      inputSchema: { prompt: z.string() },
+      inputSchema: z.object({ prompt: z.string() }),
       annotations,
     },
     async ({ prompt }) => {
@@ -127,7 +122,7 @@ function registerTools(server: McpServer): void {
     {
       title: "elicitation fixture",
       description: "Asks the user for input",
-      inputSchema: { message: z.string() },
+      inputSchema: z.object({ message: z.string() }),
       annotations,
     },
     async ({ message }) => {
@@ -251,11 +246,11 @@ function registerResources(server: McpServer): void {
   );
   const subscriptions = new Set<string>();
   server.server.registerCapabilities({ resources: { subscribe: true, listChanged: true } });
-  server.server.setRequestHandler(SubscribeRequestSchema, async (req) => {
+  server.server.setRequestHandler("resources/subscribe", async (req) => {
     subscriptions.add(req.params.uri);
     return {};
   });
-  server.server.setRequestHandler(UnsubscribeRequestSchema, async (req) => {
+  server.server.setRequestHandler("resources/unsubscribe", async (req) => {
     subscriptions.delete(req.params.uri);
     return {};
   });
@@ -269,12 +264,12 @@ function registerPrompts(server: McpServer): void {
     "test_prompt_with_arguments",
     {
       description: "Prompt fixture with arguments",
-      argsSchema: {
+      argsSchema: z.object({
         arg1: completable(z.string().describe("First test argument"), (v) =>
           ["paris", "park", "party"].filter((s) => s.startsWith(v ?? "")),
         ),
         arg2: z.string().describe("Second test argument"),
-      },
+      }),
     },
     ({ arg1, arg2 }) => ({
       messages: [
@@ -287,7 +282,7 @@ function registerPrompts(server: McpServer): void {
   );
   server.registerPrompt(
     "test_prompt_with_embedded_resource",
-    { description: "Prompt fixture with a resource", argsSchema: { resourceUri: z.string() } },
+    { description: "Prompt fixture with a resource", argsSchema: z.object({ resourceUri: z.string() }) },
     ({ resourceUri }) => ({
       messages: [
         {

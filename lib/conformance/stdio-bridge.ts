@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
-import { isInitializeRequest, type JSONRPCMessage, type RequestId } from "@modelcontextprotocol/sdk/types.js";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { NodeStreamableHTTPServerTransport } from "@modelcontextprotocol/node";
+import type { JSONRPCMessage, RequestId } from "@modelcontextprotocol/server";
+import { isInitializeRequest } from "@modelcontextprotocol/server";
 import { readJsonBody } from "../transport/body.ts";
 import { checkHostAndOrigin } from "../transport/guard.ts";
 
@@ -19,7 +20,7 @@ export interface StdioBridgeOptions {
 }
 
 interface BridgeSession {
-  http: StreamableHTTPServerTransport;
+  http: NodeStreamableHTTPServerTransport;
   child: StdioClientTransport;
 }
 
@@ -42,7 +43,7 @@ async function openSession(
   // Client requests still waiting for an answer: server-initiated messages are routed to the newest
   // one's stream, which is where a progress note or a sampling request during a tool call belongs.
   const inflight: RequestId[] = [];
-  const http: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+  const http: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
     sessionIdGenerator: () => randomUUID(),
     onsessioninitialized: (id) => {
       sessions.set(id, session);

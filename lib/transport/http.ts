@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { SSEServerTransport } from "@modelcontextprotocol/sdk/server/sse.js";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
-import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
+import { NodeStreamableHTTPServerTransport, toNodeHandler, toWebRequest } from "@modelcontextprotocol/node";
+import type { McpServer } from "@modelcontextprotocol/server";
+import { createMcpHandler, isInitializeRequest, isLegacyRequest } from "@modelcontextprotocol/server";
+import { SSEServerTransport } from "@modelcontextprotocol/server-legacy/sse";
 import type { ServerApp } from "../core/app.ts";
 import { StartupError } from "../core/errors.ts";
 import { BadJsonError, BodyTooLargeError, readJsonBody } from "./body.ts";
@@ -73,6 +73,11 @@ function isInitialize(body: unknown): boolean {
  * Serves an app over Streamable HTTP (`/mcp`) and legacy SSE (`GET /sse` + `POST /messages`) on one
  * node:http listener, with bearer auth, Host/Origin checks on loopback binds, a body cap and `/healthz`.
  * Both protocols are served on either transport choice; `primary` only decides the URL we announce.
+ *
+ * `/mcp` serves both protocol eras from the same app. A request carrying the 2026-07-28 `_meta` envelope
+ * is served statelessly (one server instance per request, no session); a 2025-era client opens a session
+ * with `initialize` and keeps it (`Mcp-Session-Id`), because list_changed, progress and elicitation reach
+ * it over that session's streams.
  */
 /** Throws unless the bind is safe: loopback, or a token, or an explicit --allow-unauthenticated. */
 export async function serveHttp(
@@ -82,15 +87,26 @@ export async function serveHttp(
 ): Promise<RunningHttp> {
   assertBindAllowed(opts);
   const loopback = isLoopbackHost(opts.host);
-  const streamable = new Map<string, { transport: StreamableHTTPServerTransport } & Session>();
+  const streamable = new Map<string, { transport: NodeStreamableHTTPServerTransport } & Session>();
   const sse = new Map<string, { transport: SSEServerTransport } & Session>();
   const log = opts.log;
+  const modern = createMcpHandler(() => app.createServer(), {
+    legacy: "reject",
+    onerror: (err) => log.debug("2026-07-28 request failed", { error: err.message }),
+  });
+  const serveModern = toNodeHandler(modern, {
+    maxRequestBodySize: opts.maxBodyBytes,
+    onerror: (err) => log.error("2026-07-28 request failed", { error: err.message }),
+  });
 
   const handleMcp = async (req: IncomingMessage, res: ServerResponse) => {
     const sid = req.headers["mcp-session-id"];
     const sessionId = Array.isArray(sid) ? sid[0] : sid;
     if (req.method === "POST") {
       const body = await readJsonBody(req, opts.maxBodyBytes);
+      if (!sessionId && !(await isLegacyRequest(await toWebRequest(req, body)))) {
+        return serveModern(req, res, body);
+      }
       if (sessionId) {
         const s = streamable.get(sessionId);
         if (!s) return sendJsonRpcError(res, 404, "Session not found: start a new session with initialize");
@@ -100,11 +116,11 @@ export async function serveHttp(
         return sendJsonRpcError(
           res,
           400,
-          "Bad Request: no Mcp-Session-Id header and the body is not initialize",
+          "Bad Request: no Mcp-Session-Id header, and the request is neither initialize (2025-era session) nor a 2026-07-28 request with its _meta envelope",
         );
       }
       const server = app.createServer();
-      const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+      const transport: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
         sessionIdGenerator: () => randomUUID(),
         onsessioninitialized: (id) => {
           streamable.set(id, { transport, server, close: () => server.close() });
@@ -119,7 +135,9 @@ export async function serveHttp(
       return transport.handleRequest(req, res, body);
     }
     if (req.method === "GET" || req.method === "DELETE") {
-      const s = sessionId ? streamable.get(sessionId) : undefined;
+      // Without a session this is no 2025-era stream: the 2026-07-28 handler answers (405 for both).
+      if (!sessionId) return serveModern(req, res);
+      const s = streamable.get(sessionId);
       if (!s) return sendJsonRpcError(res, sessionId ? 404 : 400, "Missing or unknown Mcp-Session-Id header");
       return s.transport.handleRequest(req, res);
     }
@@ -207,7 +225,7 @@ export async function serveHttp(
         const all = [...streamable.values(), ...sse.values()];
         streamable.clear();
         sse.clear();
-        await Promise.allSettled(all.map((s) => s.close()));
+        await Promise.allSettled([...all.map((s) => s.close()), modern.close()]);
         httpServer.closeAllConnections?.();
         await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       })();

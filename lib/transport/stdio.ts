@@ -1,3 +1,4 @@
+import { serveStdio as serveBothEras } from "@modelcontextprotocol/server/stdio";
 import type { ServerApp } from "../core/app.ts";
 import { StdinSource } from "./stdin-source.ts";
 import { StdioLineTransport } from "./stdio-lines.ts";
@@ -9,16 +10,13 @@ export interface RunningStdio {
 }
 
 /**
- * Serves one MCP session over stdin/stdout; stdout carries only JSON-RPC. `stdin` is the reader the
- * command opened at start-up (so input sent while the app started is delivered now).
+ * Serves one MCP connection over stdin/stdout; stdout carries only JSON-RPC. `stdin` is the reader the
+ * command opened at start-up (so input sent while the app started is delivered now). The opening message
+ * picks the era for the connection: `initialize` a 2025-era session, a request carrying the 2026-07-28
+ * `_meta` envelope (`server/discover` first, usually) a 2026-07-28 connection; one app serves both.
  */
 export async function serveStdio(app: ServerApp, stdin = new StdinSource()): Promise<RunningStdio> {
-  const server = app.createServer();
   const transport = new StdioLineTransport(stdin);
-  const ended = new Promise<void>((resolve) => {
-    void stdin.ended.then(resolve);
-    transport.onclose = () => resolve();
-  });
-  await server.connect(transport);
-  return { ended, close: () => server.close() };
+  const handle = serveBothEras(() => app.createServer(), { transport });
+  return { ended: Promise.race([stdin.ended, transport.closed]), close: () => handle.close() };
 }

@@ -1,12 +1,5 @@
-import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import {
-  type CallToolResult,
-  ErrorCode,
-  type Implementation,
-  McpError,
-  type Progress,
-  type Tool,
-} from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult, Client, Implementation, Progress, Tool } from "@modelcontextprotocol/client";
+import { SdkError, SdkErrorCode } from "@modelcontextprotocol/client";
 import { errorMessage } from "../core/errors.ts";
 import { createLogger, type Logger } from "../core/log.ts";
 import { redactor } from "../core/redact.ts";
@@ -198,16 +191,19 @@ export class UpstreamConnection {
     const relay = controller && (() => controller.abort(opts.signal?.reason));
     if (relay) opts.signal?.addEventListener("abort", relay, { once: true });
     try {
-      return (await live.client.callTool({ name, arguments: args }, undefined, {
-        signal: controller?.signal ?? opts.signal,
-        timeout: timeoutMs,
-        resetTimeoutOnProgress: true,
-        ...(opts.maxTotalTimeoutMs !== undefined ? { maxTotalTimeout: opts.maxTotalTimeoutMs } : {}),
-        ...(opts.onProgress ? { onprogress: opts.onProgress } : {}),
-      })) as CallToolResult;
+      return (await live.client.callTool(
+        { name, arguments: args },
+        {
+          signal: controller?.signal ?? opts.signal,
+          timeout: timeoutMs,
+          resetTimeoutOnProgress: true,
+          ...(opts.maxTotalTimeoutMs !== undefined ? { maxTotalTimeout: opts.maxTotalTimeoutMs } : {}),
+          ...(opts.onProgress ? { onprogress: opts.onProgress } : {}),
+        },
+      )) as CallToolResult;
     } catch (err) {
       if (opts.signal?.aborted) throw this.cancelled(name, err);
-      if (err instanceof McpError && err.code === ErrorCode.RequestTimeout) {
+      if (err instanceof SdkError && err.code === SdkErrorCode.RequestTimeout) {
         throw new UpstreamError(
           this.name,
           "timeout",
@@ -215,7 +211,7 @@ export class UpstreamConnection {
           { cause: err },
         );
       }
-      if (err instanceof McpError && err.code === ErrorCode.ConnectionClosed)
+      if (err instanceof SdkError && err.code === SdkErrorCode.ConnectionClosed)
         throw this.lostDuringCall(name, err);
       if (isTransportFailure(err)) {
         this.lost(live, `request failed: ${errorMessage(err)}`);
@@ -411,7 +407,7 @@ export class UpstreamConnection {
     let reason = errorMessage(err);
     if (code === "ENOENT" && this.spec.transport === "stdio") {
       reason = `command '${this.spec.command}' was not found (check PATH or the command's spelling)`;
-    } else if (err instanceof McpError && err.code === ErrorCode.ConnectionClosed) {
+    } else if (err instanceof SdkError && err.code === SdkErrorCode.ConnectionClosed) {
       reason = "the server closed the connection during initialize";
     }
     return this.withStderr(`could not connect to server '${this.name}': ${reason}`);

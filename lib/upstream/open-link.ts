@@ -1,5 +1,5 @@
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { type Implementation, ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
+import type { Implementation } from "@modelcontextprotocol/client";
+import { Client } from "@modelcontextprotocol/client";
 import { createTransport, type TransportHandle } from "./create-transport.ts";
 import type { UpstreamSpec } from "./specs.ts";
 
@@ -44,7 +44,7 @@ export async function openLink(spec: UpstreamSpec, opts: OpenLinkOptions): Promi
     };
     client.onclose = () => opts.onClose(current);
     client.onerror = opts.onError;
-    client.setNotificationHandler(ToolListChangedNotificationSchema, () => opts.onToolListChanged(current));
+    client.setNotificationHandler("notifications/tools/list_changed", () => opts.onToolListChanged(current));
     await client.connect(handle.transport, { timeout: opts.timeoutMs });
     if (abandoned) throw new Error("abandoned");
     return current;

@@ -1,4 +1,4 @@
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { McpServer } from "@modelcontextprotocol/server";
 
 /** Fields every upstream spec may carry, whatever its transport. */
 export interface UpstreamCommon {

@@ -1,7 +1,7 @@
 // Cross-cutting protocol suites for every built server and every way of running it, with the SDK's
 // reference server (@modelcontextprotocol/server-everything) measured in the same run as the peer.
 import { join } from "node:path";
-import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import type { Client } from "@modelcontextprotocol/client";
 import { encode } from "gpt-tokenizer";
 import type { PreparedTarget } from "../server-targets.ts";
 import { connectHttp, connectStdio, type Launch, rssMiB, startHttpServer } from "./mcp.ts";

@@ -1,10 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import {
-  PromptListChangedNotificationSchema,
-  ResourceListChangedNotificationSchema,
-} from "@modelcontextprotocol/sdk/types.js";
+import type { Client } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT, waitFor } from "../helpers/mcpkit.ts";
 import { call, EVERYTHING, type GatewaySession, openGateway, scratch, writeJson } from "./helpers.ts";
@@ -251,10 +247,10 @@ for (const transport of ["stdio", "http"] as const) {
       async () => {
         let resourcesChanged = 0;
         let promptsChanged = 0;
-        gw.client.setNotificationHandler(ResourceListChangedNotificationSchema, () => {
+        gw.client.setNotificationHandler("notifications/resources/list_changed", () => {
           resourcesChanged++;
         });
-        gw.client.setNotificationHandler(PromptListChangedNotificationSchema, () => {
+        gw.client.setNotificationHandler("notifications/prompts/list_changed", () => {
           promptsChanged++;
         });
         const before = (await gw.client.listPrompts()).prompts.map((p) => p.name);

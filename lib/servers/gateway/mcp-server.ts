@@ -1,10 +1,5 @@
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import {
-  CallToolRequestSchema,
-  type CallToolResult,
-  ListToolsRequestSchema,
-  type Tool,
-} from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult, Tool } from "@modelcontextprotocol/server";
+import { McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { errorMessage } from "../../core/errors.ts";
 import type { GatewayCore } from "./core.ts";
@@ -196,27 +191,26 @@ export function createGatewayServer(core: GatewayCore): McpServer {
         inputSchema: tool.input,
         annotations: tool.annotations,
       },
-      (args: unknown, extra: Extra) => run(tool, args, extra),
+      (args: unknown, ctx: Extra) => run(tool, args, ctx),
     );
   }
   // A compact tools/list: same tools, minus the `$schema` and `execution` fields the SDK would add.
-  server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listed }));
+  server.server.setRequestHandler("tools/list", () => ({ tools: listed }));
   const later = answerLaterTools(server);
   // tools/call straight to the meta-tool: the same lookup, strict schema check and error results as
   // McpServer's own handler, without its task and output-schema machinery (none of these tools has either),
   // which was a measurable part of invoke's overhead. The zod parse is synchronous here.
-  server.server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+  server.server.setRequestHandler("tools/call", async (request, ctx) => {
     const name = request.params.name;
     const tool = byName.get(name);
-    if (!tool)
-      return later.get(name)?.(request.params.arguments, extra) ?? toolError(`Tool ${name} not found`);
+    if (!tool) return later.get(name)?.(request.params.arguments, ctx) ?? toolError(`Tool ${name} not found`);
     const parsed = tool.input.safeParse(request.params.arguments ?? {});
     if (!parsed.success) {
       return toolError(
         `Input validation error: Invalid arguments for tool ${name}: ${issuesMessage(parsed.error)}`,
       );
     }
-    return run(tool, parsed.data, extra);
+    return run(tool, parsed.data, ctx);
   });
   return server;
 }

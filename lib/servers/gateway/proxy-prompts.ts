@@ -1,11 +1,5 @@
-import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import {
-  ErrorCode,
-  GetPromptRequestSchema,
-  type GetPromptResult,
-  ListPromptsRequestSchema,
-  type Prompt,
-} from "@modelcontextprotocol/sdk/types.js";
+import type { GetPromptResult, Prompt, Server } from "@modelcontextprotocol/server";
+import { ProtocolErrorCode } from "@modelcontextprotocol/server";
 import type { GatewayCore } from "./core.ts";
 import {
   ByteBudget,
@@ -116,12 +110,16 @@ class PromptProxy {
       if (route) return route;
     }
     if (snap!.denied.has(name)) {
-      throw new RpcError(ErrorCode.InvalidParams, `prompt '${name}' is denied by policy (prompts section)`, {
-        name,
-      });
+      throw new RpcError(
+        ProtocolErrorCode.InvalidParams,
+        `prompt '${name}' is denied by policy (prompts section)`,
+        {
+          name,
+        },
+      );
     }
     throw new RpcError(
-      ErrorCode.InvalidParams,
+      ProtocolErrorCode.InvalidParams,
       `unknown prompt '${name}'. Prompts: ${some(
         snap!.listed.map((p) => p.name),
         20,
@@ -133,7 +131,7 @@ class PromptProxy {
   async get(name: string, args: Record<string, string> | undefined, signal?: AbortSignal) {
     const route = await this.route(name, signal);
     if (!this.core.policy.promptAllowed(route.server, route.name)) {
-      throw new RpcError(ErrorCode.InvalidParams, `prompt '${name}' is denied by policy`, { name });
+      throw new RpcError(ProtocolErrorCode.InvalidParams, `prompt '${name}' is denied by policy`, { name });
     }
     const client = await this.lists.client(route.server);
     let result: GetPromptResult;
@@ -203,17 +201,17 @@ export function installPromptProxy(server: Server, core: GatewayCore): void {
   const layer = ownLayer(server);
   const own = async (extra: unknown) =>
     (await layer.call<{ prompts: Prompt[] }>("prompts/list", {}, extra))?.prompts ?? [];
-  layer.claim(ListPromptsRequestSchema, "prompts/list", async (req, extra) => {
+  layer.claim("prompts/list", async (req, extra) => {
     const cursor: string | undefined = req.params?.cursor;
     const mine = await own(extra);
-    const snap = cursor !== undefined && p.last ? p.last : await p.prompts(true, extra.signal);
+    const snap = cursor !== undefined && p.last ? p.last : await p.prompts(true, extra.mcpReq.signal);
     const { page, nextCursor } = paginate([...mine, ...snap.listed], cursor, "prompts");
     return { prompts: page, ...(nextCursor ? { nextCursor } : {}), ...failedMeta(snap.failed) };
   });
-  layer.claim(GetPromptRequestSchema, "prompts/get", async (req, extra) => {
+  layer.claim("prompts/get", async (req, extra) => {
     const { name, arguments: args } = req.params as { name: string; arguments?: Record<string, string> };
     if ((await own(extra)).some((o) => o.name === name)) return layer.call("prompts/get", req.params, extra);
-    return p.get(name, args, extra.signal);
+    return p.get(name, args, extra.mcpReq.signal);
   });
   forwardListChanged(server, p.lists, "prompts");
 }

@@ -1,14 +1,10 @@
-import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import { UriTemplate } from "@modelcontextprotocol/sdk/shared/uriTemplate.js";
-import {
-  ErrorCode,
-  ListResourcesRequestSchema,
-  ListResourceTemplatesRequestSchema,
-  ReadResourceRequestSchema,
-  type ReadResourceResult,
-  type Resource,
-  type ResourceTemplate,
-} from "@modelcontextprotocol/sdk/types.js";
+import type {
+  ReadResourceResult,
+  Resource,
+  ResourceTemplateType,
+  Server,
+} from "@modelcontextprotocol/server";
+import { ProtocolErrorCode, UriTemplate } from "@modelcontextprotocol/server";
 import type { GatewayCore } from "./core.ts";
 import {
   ByteBudget,
@@ -68,7 +64,7 @@ interface ResourceSnapshot {
 }
 
 interface TemplateSnapshot {
-  listed: ResourceTemplate[];
+  listed: ResourceTemplateType[];
   matchers: Array<{ server: string; template: string; matcher: UriTemplate }>;
   failed: Gathered<unknown>["failed"];
 }
@@ -101,7 +97,7 @@ const withServer = (meta: Record<string, unknown> | undefined, server: string, o
 /** What the gateway itself serves on one session (the inner McpServer layer). */
 export interface OwnResources {
   resources: Resource[];
-  templates: ResourceTemplate[];
+  templates: ResourceTemplateType[];
 }
 
 class ResourceProxy {
@@ -152,7 +148,7 @@ class ResourceProxy {
   }
 
   async templates(fresh: boolean, reserved: string[], signal?: AbortSignal): Promise<TemplateSnapshot> {
-    const g = await this.lists.gather<ResourceTemplate>("templates", fresh, signal);
+    const g = await this.lists.gather<ResourceTemplateType>("templates", fresh, signal);
     const perServer = g.perServer.map(({ server, items }) => ({
       server,
       items: items.filter(
@@ -162,7 +158,7 @@ class ResourceProxy {
       ),
     }));
     const by = owners(perServer, (t) => t.uriTemplate, reserved);
-    const listed: ResourceTemplate[] = [];
+    const listed: ResourceTemplateType[] = [];
     const matchers: TemplateSnapshot["matchers"] = [];
     for (const { server, items } of perServer) {
       for (const t of items) {
@@ -214,7 +210,7 @@ class ResourceProxy {
     const sharing = snap!.shared.get(uri);
     if (sharing) {
       throw new RpcError(
-        ErrorCode.InvalidParams,
+        ProtocolErrorCode.InvalidParams,
         `resource '${uri}' is offered by servers ${sharing.join(", ")}; read one of: ${sharing.map((s) => namespacedUri(s, uri)).join(", ")}`,
         { uri },
       );
@@ -230,7 +226,7 @@ class ResourceProxy {
     if (hits.length === 1) return { server: hits[0]!, uri };
     if (hits.length > 1) {
       throw new RpcError(
-        ErrorCode.InvalidParams,
+        ProtocolErrorCode.InvalidParams,
         `resource '${uri}' matches templates of servers ${hits.join(", ")}; read one of: ${hits.map((s) => namespacedUri(s, uri)).join(", ")}`,
         { uri },
       );
@@ -320,10 +316,10 @@ export function installResourceProxy(server: Server, core: GatewayCore): void {
   const own = async (extra: unknown): Promise<OwnResources> => ({
     resources: (await layer.call<{ resources: Resource[] }>("resources/list", {}, extra))?.resources ?? [],
     templates:
-      (await layer.call<{ resourceTemplates: ResourceTemplate[] }>("resources/templates/list", {}, extra))
+      (await layer.call<{ resourceTemplates: ResourceTemplateType[] }>("resources/templates/list", {}, extra))
         ?.resourceTemplates ?? [],
   });
-  layer.claim(ListResourcesRequestSchema, "resources/list", async (req, extra) => {
+  layer.claim("resources/list", async (req, extra) => {
     const cursor: string | undefined = req.params?.cursor;
     const mine = (await own(extra)).resources;
     const snap =
@@ -332,12 +328,12 @@ export function installResourceProxy(server: Server, core: GatewayCore): void {
         : await p.resources(
             true,
             mine.map((r) => r.uri),
-            extra.signal,
+            extra.mcpReq.signal,
           );
     const { page, nextCursor } = paginate([...mine, ...snap.listed], cursor, "resources");
     return { resources: page, ...(nextCursor ? { nextCursor } : {}), ...failedMeta(snap.failed) };
   });
-  layer.claim(ListResourceTemplatesRequestSchema, "resources/templates/list", async (req, extra) => {
+  layer.claim("resources/templates/list", async (req, extra) => {
     const cursor: string | undefined = req.params?.cursor;
     const mine = (await own(extra)).templates;
     const snap =
@@ -346,17 +342,17 @@ export function installResourceProxy(server: Server, core: GatewayCore): void {
         : await p.templates(
             true,
             mine.map((t) => t.uriTemplate),
-            extra.signal,
+            extra.mcpReq.signal,
           );
     const { page, nextCursor } = paginate([...mine, ...snap.listed], cursor, "templates");
     return { resourceTemplates: page, ...(nextCursor ? { nextCursor } : {}), ...failedMeta(snap.failed) };
   });
-  layer.claim(ReadResourceRequestSchema, "resources/read", async (req, extra) => {
+  layer.claim("resources/read", async (req, extra) => {
     const uri: string = req.params.uri;
     const mine = await own(extra);
     if (mine.resources.some((r) => r.uri === uri) || mine.templates.some((t) => matches(t.uriTemplate, uri)))
       return layer.call("resources/read", { uri }, extra);
-    return p.read(uri, mine, extra.signal);
+    return p.read(uri, mine, extra.mcpReq.signal);
   });
   forwardListChanged(server, p.lists, "resources");
 }

@@ -1,11 +1,6 @@
-import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import {
-  ErrorCode,
-  McpError,
-  PromptListChangedNotificationSchema,
-  ResourceListChangedNotificationSchema,
-} from "@modelcontextprotocol/sdk/types.js";
+import type { Client } from "@modelcontextprotocol/client";
+import type { Server } from "@modelcontextprotocol/server";
+import { ProtocolError, ProtocolErrorCode } from "@modelcontextprotocol/server";
 import { errorMessage } from "../../core/errors.ts";
 import { DEFAULT_CALL_TIMEOUT_MS, UpstreamError } from "../../upstream/index.ts";
 import type { GatewayCore } from "./core.ts";
@@ -46,12 +41,15 @@ const kindCapability = (kind: ListKind) => (kind === "prompts" ? "prompts" : "re
 /** Turns a downstream failure into an error naming the server; a downstream's own JSON-RPC code is kept. */
 export function downstreamError(server: string, what: string, err: unknown): RpcError {
   if (err instanceof RpcError) return err;
-  if (err instanceof UpstreamError) return new RpcError(ErrorCode.InternalError, err.message);
-  if (err instanceof McpError) {
+  if (err instanceof UpstreamError) return new RpcError(ProtocolErrorCode.InternalError, err.message);
+  if (err instanceof ProtocolError) {
     const msg = err.message.replace(/^MCP error -?\d+: /, "");
     return new RpcError(err.code, `server '${server}': ${what} failed: ${msg}`, err.data);
   }
-  return new RpcError(ErrorCode.InternalError, `server '${server}': ${what} failed: ${errorMessage(err)}`);
+  return new RpcError(
+    ProtocolErrorCode.InternalError,
+    `server '${server}': ${what} failed: ${errorMessage(err)}`,
+  );
 }
 
 interface CacheEntry {
@@ -159,7 +157,7 @@ export class DownstreamLists {
       return client;
     } catch (err) {
       throw new RpcError(
-        ErrorCode.InternalError,
+        ProtocolErrorCode.InternalError,
         errorMessage(err).includes(server) ? errorMessage(err) : `server '${server}': ${errorMessage(err)}`,
       );
     }
@@ -196,12 +194,12 @@ export class DownstreamLists {
   private hook(server: string, client: Client): void {
     if (this.hooked.has(client)) return;
     this.hooked.add(client);
-    client.setNotificationHandler(ResourceListChangedNotificationSchema, async () => {
+    client.setNotificationHandler("notifications/resources/list_changed", async () => {
       this.drop(server, "resources");
       this.drop(server, "templates");
       this.notify("resources");
     });
-    client.setNotificationHandler(PromptListChangedNotificationSchema, async () => {
+    client.setNotificationHandler("notifications/prompts/list_changed", async () => {
       this.drop(server, "prompts");
       this.notify("prompts");
     });
@@ -328,7 +326,8 @@ export function paginate<T>(
   let offset = 0;
   if (cursor !== undefined) {
     const m = /^(\w+):(\d+)$/.exec(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (!m || m[1] !== kind) throw new RpcError(ErrorCode.InvalidParams, `invalid cursor for ${kind}`);
+    if (!m || m[1] !== kind)
+      throw new RpcError(ProtocolErrorCode.InvalidParams, `invalid cursor for ${kind}`);
     offset = Number(m[2]);
   }
   const page = items.slice(offset, offset + PAGE_SIZE);
@@ -408,27 +407,31 @@ type Handler = (request: any, extra: any) => unknown;
  */
 export class OwnLayer {
   private readonly inner = new Map<string, Handler>();
-  private readonly claimed = new Map<unknown, string>();
   private readonly methods = new Set<string>();
-  private readonly set: Server["setRequestHandler"];
+  private readonly set: (method: string, handler: Handler) => void;
 
   constructor(server: Server) {
-    this.set = server.setRequestHandler.bind(server);
+    const set = server.setRequestHandler.bind(server) as unknown as (
+      method: string,
+      handler: Handler,
+    ) => void;
+    this.set = set;
     const assert = server.assertCanSetRequestHandler.bind(server);
     server.assertCanSetRequestHandler = (method: string) => {
       if (!this.methods.has(method)) assert(method);
     };
-    server.setRequestHandler = ((schema: unknown, handler: Handler) => {
-      const method = this.claimed.get(schema);
-      if (method) this.inner.set(method, handler);
-      else (this.set as (s: unknown, h: Handler) => void)(schema, handler);
-    }) as Server["setRequestHandler"];
+    (server as unknown as { setRequestHandler: unknown }).setRequestHandler = (
+      method: string,
+      handler: Handler,
+    ) => {
+      if (this.methods.has(method)) this.inner.set(method, handler);
+      else set(method, handler);
+    };
   }
 
   /** Installs the proxy's handler for a method; a later McpServer handler for it becomes the inner layer. */
-  claim(schema: unknown, method: string, handler: Handler): void {
-    (this.set as (s: unknown, h: Handler) => void)(schema, handler);
-    this.claimed.set(schema, method);
+  claim(method: string, handler: Handler): void {
+    this.set(method, handler);
     this.methods.add(method);
   }
 

@@ -1,4 +1,4 @@
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import { redactor } from "../../core/redact.ts";
 import { resultValue } from "./result-value.ts";
 import type {

@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { McpServer } from "@modelcontextprotocol/server";
 import type { ServerApp, ServerContext } from "../../core/app.ts";
 import { StartupError } from "../../core/errors.ts";
 import { registerSpecSecrets, UpstreamPool } from "../../upstream/index.ts";

@@ -1,4 +1,4 @@
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import type { ToolCatalog } from "./catalog.ts";
 import { CallDispatcher } from "./dispatcher.ts";
 import type { PythonEngine } from "./engine/python-runner.ts";

@@ -1,4 +1,4 @@
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { McpServer } from "@modelcontextprotocol/server";
 import type { ToolCatalog } from "./catalog.ts";
 import type { ProgramRunner } from "./program-runner.ts";
 import { registerExecuteProgram } from "./tools/execute-program.ts";

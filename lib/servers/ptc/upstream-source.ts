@@ -1,4 +1,4 @@
-import type { Tool } from "@modelcontextprotocol/sdk/types.js";
+import type { Tool } from "@modelcontextprotocol/server";
 import { UpstreamError, type UpstreamPool } from "../../upstream/index.ts";
 import type { CallOptions, DownstreamTool, ServerState, ToolSource } from "./types.ts";
 

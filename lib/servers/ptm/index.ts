@@ -1,4 +1,4 @@
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { McpServer } from "@modelcontextprotocol/server";
 import type { ServerApp, ServerContext } from "../../core/app.ts";
 import { BackendGate } from "../../core/backend-gate.ts";
 import { StartupError } from "../../core/errors.ts";

@@ -1,5 +1,4 @@
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult, McpServer } from "@modelcontextprotocol/server";
 import { errorMessage, McpkitError } from "../../core/errors.ts";
 import type { Logger } from "../../core/log.ts";
 import { redactor } from "../../core/redact.ts";
@@ -121,20 +120,20 @@ export function registerTools(server: McpServer, specs: readonly ToolSpec[], dep
         outputSchema: spec.output,
         annotations: annotationsFor(spec),
       },
-      (args: Record<string, unknown>, extra) => {
-        const token = extra._meta?.progressToken;
+      (args: Record<string, unknown>, ctx) => {
+        const token = ctx.mcpReq._meta?.progressToken;
         // Page walks report progress when the client asked for it with a progress token.
         const onPage =
           token === undefined
             ? undefined
             : (progress: number, total: number) =>
-                extra
-                  .sendNotification({
+                ctx.mcpReq
+                  .notify({
                     method: "notifications/progress",
                     params: { progressToken: token, progress, total },
                   })
                   .catch(() => {});
-        return runTool(spec, args, deps, extra.signal, onPage);
+        return runTool(spec, args, deps, ctx.mcpReq.signal, onPage);
       },
     );
   }

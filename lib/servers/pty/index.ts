@@ -1,5 +1,5 @@
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/server";
+import { McpServer } from "@modelcontextprotocol/server";
 import type { ServerApp, ServerContext } from "../../core/app.ts";
 import { createLogger, parseLogLevel } from "../../core/log.ts";
 import { loadConfig, type PtyConfig } from "./config.ts";
@@ -70,9 +70,9 @@ export async function start(ctx: ServerContext): Promise<ServerApp> {
             outputSchema: def.outputSchema,
             annotations: { title: def.title, ...def.annotations },
           },
-          async (args: unknown, extra: Extra) => {
+          async (args: unknown, ctx: Extra) => {
             try {
-              return await def.handler(args as never, makeContext(app, extra, def.name));
+              return await def.handler(args as never, makeContext(app, ctx, def.name));
             } catch (e) {
               if (!(e instanceof ToolError)) log.debug(`tool ${def.name} failed`, { error: String(e) });
               return errorResult(e instanceof Error ? e.message : String(e));

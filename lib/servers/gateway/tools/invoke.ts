@@ -67,14 +67,14 @@ export const invoke = defineTool({
 
     const timeoutMs = args.options?.timeout_ms ?? DEFAULT_TIMEOUT_MS;
     const call = core.pending.begin(id.server, args.tool_id, timeoutMs);
-    const relay = () => call.controller.abort(extra.signal.reason);
-    extra.signal.addEventListener("abort", relay, { once: true });
-    const token = extra._meta?.progressToken;
+    const relay = () => call.controller.abort(extra.mcpReq.signal.reason);
+    extra.mcpReq.signal.addEventListener("abort", relay, { once: true });
+    const token = extra.mcpReq._meta?.progressToken;
     let progress = 0;
     const notify = (message: string) => {
       if (token === undefined) return;
-      void extra
-        .sendNotification({
+      void extra.mcpReq
+        .notify({
           method: "notifications/progress",
           params: { progressToken: token, progress: ++progress, message },
         })
@@ -122,7 +122,7 @@ export const invoke = defineTool({
         : [{ type: "text", text: ok ? "(no output)" : "(error without message)" }];
       return { data, content, isError: !ok };
     } catch (err) {
-      if (call.controller.signal.aborted && !extra.signal.aborted) {
+      if (call.controller.signal.aborted && !extra.mcpReq.signal.aborted) {
         const reason = call.controller.signal.reason;
         return failure(
           `call ${call.request_id} (${args.tool_id}) was cancelled: ${reason instanceof Error ? reason.message : "cancel requested"}`,
@@ -139,7 +139,7 @@ export const invoke = defineTool({
       );
     } finally {
       if (heartbeat) clearInterval(heartbeat);
-      extra.signal.removeEventListener("abort", relay);
+      extra.mcpReq.signal.removeEventListener("abort", relay);
       core.pending.end(call);
     }
   },

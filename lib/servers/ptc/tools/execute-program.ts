@@ -1,4 +1,4 @@
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { LANGUAGES, type Language } from "../language.ts";
 import type { ProgramRunner } from "../program-runner.ts";
@@ -73,12 +73,12 @@ export function registerExecuteProgram(server: McpServer, runner: ProgramRunner)
       }),
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
     },
-    async ({ code, language, timeout_seconds }, extra) =>
+    async ({ code, language, timeout_seconds }, ctx) =>
       runner.execute({
         code,
         ...(language ? { language } : {}),
         ...(timeout_seconds ? { timeoutSeconds: timeout_seconds } : {}),
-        signal: extra.signal,
+        signal: ctx.mcpReq.signal,
       }),
   );
 }

@@ -1,10 +1,4 @@
-import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
-import type {
-  CallToolResult,
-  ServerNotification,
-  ServerRequest,
-  ToolAnnotations,
-} from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult, ServerContext, ToolAnnotations } from "@modelcontextprotocol/server";
 import type * as z from "zod";
 import type { Access } from "../policy.ts";
 import { checkLease, checkOwnerAndScope } from "../policy.ts";
@@ -12,7 +6,7 @@ import type { PtyApp } from "../pty-app.ts";
 import type { PtySession } from "../session.ts";
 import type { Progress } from "../waits.ts";
 
-export type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+export type Extra = ServerContext;
 
 /** Which policy switch exposes a tool. */
 export type Tier = "default" | "control" | "admin";
@@ -56,13 +50,13 @@ export function result(structured: Record<string, unknown>, text?: string): Call
 }
 
 export function makeContext(app: PtyApp, extra: Extra, tool: string): ToolContext {
-  const token = extra._meta?.progressToken;
+  const token = extra.mcpReq._meta?.progressToken;
   const progress: Progress | undefined =
     token === undefined
       ? undefined
       : (elapsed, total, message) => {
-          void extra
-            .sendNotification({
+          void extra.mcpReq
+            .notify({
               method: "notifications/progress",
               params: { progressToken: token, progress: elapsed, total, message },
             })
@@ -71,7 +65,7 @@ export function makeContext(app: PtyApp, extra: Extra, tool: string): ToolContex
   return {
     app,
     extra,
-    signal: extra.signal,
+    signal: extra.mcpReq.signal,
     progress,
     session(args, access, opts = {}) {
       const s = app.manager.get(args.session_id);

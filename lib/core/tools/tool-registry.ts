@@ -1,0 +1,182 @@
+import {
+  type CallToolResult,
+  ProtocolError,
+  ProtocolErrorCode,
+  type ServerContext as SdkContext,
+  type Server,
+  type Tool,
+} from "@modelcontextprotocol/server";
+import { z } from "zod";
+import { errorMessage } from "../errors.ts";
+import { resolveHints } from "./annotations.ts";
+import {
+  errorResult,
+  type ToolCall,
+  type ToolDefinition,
+  ToolError,
+  type ToolOutcome,
+} from "./define-tool.ts";
+
+export type AnyTool<C> = ToolDefinition<any, C>;
+
+/** Which tools a server instance offers, and what a call to a hidden one answers. */
+export interface ToolSelection<C> {
+  /** Listed and callable. Default: every tool. */
+  visible?(tool: AnyTool<C>): boolean;
+  /**
+   * For a hidden tool called by name: the refusal to return as an `isError` result (pty-mcp's
+   * "tool disabled by policy: …"). Without it, a hidden tool is an unknown tool.
+   */
+  refusal?(tool: AnyTool<C>): string | undefined;
+}
+
+export interface ToolRegistryOptions<C> {
+  /** Builds the server's handler context for one call. */
+  context(call: ToolCall): C;
+  /** Turns a thrown error into the tool's failure result (default: its message, `isError`). */
+  failure?(error: unknown, tool: AnyTool<C>): CallToolResult;
+  /** Told about errors that are not ToolErrors (programming errors, surprises), for the log. */
+  onUnexpected?(error: unknown, tool: AnyTool<C>): void;
+}
+
+const JSON_SCHEMA_TARGET = "draft-2020-12";
+
+/** zod → the JSON Schema a client sees; `$schema` is dropped (every listing would pay for it). */
+function jsonSchema(schema: z.ZodType, io: "input" | "output"): Tool["inputSchema"] {
+  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { target: JSON_SCHEMA_TARGET, io }) as Record<
+    string,
+    unknown
+  >;
+  return { type: "object", ...rest } as Tool["inputSchema"];
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const path = issue.path.map(String).join(".");
+      if (issue.code === "unrecognized_keys") {
+        return `${path ? `${path}: ` : ""}unknown argument${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `'${k}'`).join(", ")}`;
+      }
+      return path ? `${path}: ${issue.message}` : issue.message;
+    })
+    .join("; ");
+}
+
+/**
+ * The one owner of `tools/list` and `tools/call` for every mcpkit server: an inventory of tool
+ * definitions, filtered per server instance (read-only mode, tiers, toolsets, policy), validated with
+ * each tool's own zod schema, with errors and progress handled the same way everywhere.
+ */
+export class ToolRegistry<C> {
+  readonly tools: readonly AnyTool<C>[];
+  private readonly byName = new Map<string, AnyTool<C>>();
+  private readonly listings = new WeakMap<AnyTool<C>, Tool>();
+
+  constructor(
+    tools: readonly AnyTool<C>[],
+    private readonly options: ToolRegistryOptions<C>,
+  ) {
+    this.tools = tools;
+    for (const tool of tools) {
+      if (this.byName.has(tool.name)) throw new Error(`two tools are named ${tool.name}`);
+      this.byName.set(tool.name, tool);
+    }
+  }
+
+  get(name: string): AnyTool<C> | undefined {
+    return this.byName.get(name);
+  }
+
+  /** The tools/list entry of one tool (computed once, then reused by every listing). */
+  listing(tool: AnyTool<C>): Tool {
+    let entry = this.listings.get(tool);
+    if (!entry) {
+      entry = {
+        name: tool.name,
+        title: tool.title,
+        description: tool.description,
+        inputSchema: jsonSchema(tool.listedInput ?? tool.input, "input"),
+        annotations: { ...resolveHints(tool.hints) },
+      };
+      if (tool.output) entry.outputSchema = jsonSchema(tool.output, "output") as Tool["outputSchema"];
+      this.listings.set(tool, entry);
+    }
+    return entry;
+  }
+
+  /** The listed tools of a selection, in inventory order. */
+  list(selection: ToolSelection<C> = {}): Tool[] {
+    return this.tools.filter((t) => selection.visible?.(t) ?? true).map((t) => this.listing(t));
+  }
+
+  /** Answers `tools/list` and `tools/call` on a server instance (declaring the tools capability). */
+  install(
+    server: Server,
+    selection: ToolSelection<C> = {},
+    capability: { listChanged?: boolean } = {},
+  ): void {
+    server.registerCapabilities({ tools: capability });
+    const listed = this.list(selection);
+    server.setRequestHandler("tools/list", () => ({ tools: listed }));
+    server.setRequestHandler("tools/call", (request, ctx) =>
+      this.call(request.params.name, request.params.arguments, ctx, selection),
+    );
+  }
+
+  /** Runs one call: find, select, validate, run, check the output. */
+  async call(
+    name: string,
+    args: Record<string, unknown> | undefined,
+    request: SdkContext,
+    selection: ToolSelection<C> = {},
+  ): Promise<ToolOutcome> {
+    const tool = this.byName.get(name);
+    if (!tool) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${name}`);
+    if (!(selection.visible?.(tool) ?? true)) {
+      const refusal = selection.refusal?.(tool);
+      if (refusal) return errorResult(refusal);
+      throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${name}`);
+    }
+    const parsed = tool.input.safeParse(args ?? {});
+    if (!parsed.success) {
+      return errorResult(`Invalid arguments for ${name}: ${describeIssues(parsed.error)}`);
+    }
+    const call = makeCall(name, request);
+    let outcome: ToolOutcome;
+    try {
+      outcome = await tool.handler(parsed.data, this.options.context(call));
+    } catch (err) {
+      if (err instanceof ProtocolError) throw err;
+      if (!(err instanceof ToolError)) this.options.onUnexpected?.(err, tool);
+      return this.options.failure?.(err, tool) ?? errorResult(errorMessage(err), (err as ToolError).data);
+    }
+    if (tool.output && "structuredContent" in outcome && outcome.structuredContent && !outcome.isError) {
+      const checked = tool.output.safeParse(outcome.structuredContent);
+      if (!checked.success) {
+        const problem = `${name} produced a result that does not match its output schema: ${describeIssues(checked.error)}`;
+        this.options.onUnexpected?.(new Error(problem), tool);
+        return errorResult(`internal error: ${problem}`);
+      }
+    }
+    return outcome;
+  }
+}
+
+function makeCall(name: string, request: SdkContext): ToolCall {
+  const token = request.mcpReq._meta?.progressToken;
+  return {
+    name,
+    signal: request.mcpReq.signal,
+    wantsProgress: token !== undefined,
+    progress(progress, total, message) {
+      if (token === undefined) return;
+      void request.mcpReq
+        .notify({
+          method: "notifications/progress",
+          params: { progressToken: token, progress, total, message },
+        })
+        .catch(() => {});
+    },
+    request,
+  };
+}
