@@ -28,7 +28,10 @@ async function allResources(client: Client) {
   const out: Array<{ uri: string; _meta?: Record<string, unknown> }> = [];
   let cursor: string | undefined;
   do {
-    const r = await client.listResources(cursor ? { cursor } : {});
+    // One page at a time: without a cursor the v2 client would walk and merge every page itself.
+    const r = cursor
+      ? await client.listResources({ cursor })
+      : await client.request({ method: "resources/list", params: {} });
     pages.push(r.resources.length);
     out.push(...r.resources);
     cursor = r.nextCursor;
@@ -156,7 +159,8 @@ for (const transport of ["stdio", "http"] as const) {
         expect(viaNs.message).toMatch(/denied by policy/);
 
         const unknown = await rpcError(gw.client.readResource({ uri: "nowhere://thing" }));
-        expect(unknown.code).toBe(-32002);
+        // Resource not found is -32602 with the v2 SDK (SEP-2164; it no longer sends 2025's -32002).
+        expect(unknown.code).toBe(-32602);
         expect(unknown.message).toContain("unknown resource 'nowhere://thing'");
         expect(unknown.message).toContain(GUIDE);
         expect(unknown.message).toContain("fixture://item/{id}");
