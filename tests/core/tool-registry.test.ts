@@ -132,6 +132,34 @@ describe("ToolRegistry (in process, 2025 era)", () => {
   });
 });
 
+describe("ToolRegistry host extensions", () => {
+  it("extra tools are listed after the registry's own and run with the bare call", async () => {
+    const { reg } = registry();
+    const server = new Server({ name: "t", version: "1" }, { capabilities: {} });
+    const fixture = defineTool<{ name: string }>()({
+      name: "fixture_echo",
+      title: "Fixture",
+      description: "Names the tool it runs as",
+      input: z.object({}).strict(),
+      hints: "read",
+      handler: (_args, call) => structuredResult({ ran: call.name }),
+    });
+    reg.install(server, {}, { extra: [fixture] });
+    const client = await connect(server);
+    expect((await client.listTools()).tools.map((t) => t.name)).toEqual([
+      "echo",
+      "fail",
+      "liar",
+      "fixture_echo",
+    ]);
+    const r = await client.callTool({ name: "fixture_echo", arguments: {} });
+    expect(r.structuredContent).toEqual({ ran: "fixture_echo" });
+    expect((await client.callTool({ name: "echo", arguments: { text: "a" } })).structuredContent).toEqual({
+      text: "> a",
+    });
+  });
+});
+
 describe("ToolRegistry (2026-07-28, stateless per request)", () => {
   it("serves the same registry through createMcpHandler to a client pinned to 2026-07-28", async () => {
     const { reg } = registry();
