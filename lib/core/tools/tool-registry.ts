@@ -109,18 +109,26 @@ export class ToolRegistry<C> {
     return this.tools.filter((t) => selection.visible?.(t) ?? true).map((t) => this.listing(t));
   }
 
-  /** Answers `tools/list` and `tools/call` on a server instance (declaring the tools capability). */
+  /**
+   * Answers `tools/list` and `tools/call` on a server instance (declaring the tools capability). `extra`
+   * tools (a host's additions, see ServerExtensions) are listed after this registry's and get the bare call.
+   */
   install(
     server: Server,
     selection: ToolSelection<C> = {},
-    capability: { listChanged?: boolean } = {},
+    options: { listChanged?: boolean; extra?: readonly AnyTool<ToolCall>[] } = {},
   ): void {
-    server.registerCapabilities({ tools: capability });
-    const listed = this.list(selection);
+    server.registerCapabilities({ tools: options.listChanged ? { listChanged: true } : {} });
+    const extra = options.extra?.length
+      ? new ToolRegistry<ToolCall>(options.extra, { context: (call) => call })
+      : undefined;
+    const listed = [...this.list(selection), ...(extra?.list() ?? [])];
     server.setRequestHandler("tools/list", () => ({ tools: listed }));
-    server.setRequestHandler("tools/call", (request, ctx) =>
-      this.call(request.params.name, request.params.arguments, ctx, selection),
-    );
+    server.setRequestHandler("tools/call", (request, ctx) => {
+      const { name, arguments: args } = request.params;
+      if (extra && !this.byName.has(name) && extra.get(name)) return extra.call(name, args, ctx);
+      return this.call(name, args, ctx, selection);
+    });
   }
 
   /** Runs one call: find, select, validate, run, check the output. */
