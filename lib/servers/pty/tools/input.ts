@@ -1,8 +1,8 @@
 import * as z from "zod";
+import { ToolError } from "../../../core/tools/define-tool.ts";
 import { encodeKeys } from "../keys.ts";
 import type { PtySession } from "../session.ts";
-import { ToolError } from "../tool-error.ts";
-import type { ToolContext } from "./define.ts";
+import type { PtyToolContext } from "./context.ts";
 
 export const writeInputShape = {
   data: z
@@ -38,7 +38,7 @@ function afterLineKill(line: string): string {
  * carries a confirmation token for exactly that line.
  */
 export function encodeInput(
-  ctx: ToolContext,
+  ctx: PtyToolContext,
   s: PtySession,
   a: { data?: string | null; keys?: string[] | null; dangerous_confirm_token?: string | null },
 ): Buffer {

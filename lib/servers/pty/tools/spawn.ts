@@ -1,8 +1,9 @@
 import * as z from "zod";
+import { structuredResult } from "../../../core/tools/define-tool.ts";
 import { waitForQuiet } from "../waits.ts";
-import { defineTool, result } from "./define.ts";
+import { ptyTool } from "./context.ts";
 import { readerKey, takeOutput } from "./output.ts";
-import { destructive, exitShape, maxChars, outputOptions, scope } from "./schemas.ts";
+import { DESTRUCTIVE, exitShape, maxChars, outputOptions, scope } from "./schemas.ts";
 
 const input = z
   .object({
@@ -69,15 +70,14 @@ const input = z
   })
   .strict();
 
-export const ptySpawn = defineTool({
+export const ptySpawn = ptyTool({
   name: "pty_spawn",
   title: "Spawn a command in a terminal",
   description:
     "Starts a shell command in a pseudo-terminal (or a tmux pane) and returns its session id. Pass wait_ms to also get the first output and exit status in the same call. Dangerous commands need a token from confirm_dangerous_command.",
-  tier: "default",
-  inputSchema: input,
-  outputSchema: z.looseObject({ session_id: z.string(), pid: z.number(), ...exitShape }),
-  annotations: destructive,
+  input: input,
+  output: z.looseObject({ session_id: z.string(), pid: z.number(), ...exitShape }),
+  hints: DESTRUCTIVE,
   async handler(a, ctx) {
     const { app } = ctx;
     const cfg = app.config;
@@ -162,9 +162,9 @@ export const ptySpawn = defineTool({
         output_omitted_bytes: out.omitted_bytes,
         remaining_bytes: out.remaining_bytes,
       };
-      return result(structured);
+      return structuredResult(structured);
     }
     const structured = { ...meta, ...exitNow() };
-    return result(structured, cfg.spawnMeta ? JSON.stringify(structured) : session.id);
+    return structuredResult(structured, cfg.spawnMeta ? JSON.stringify(structured) : session.id);
   },
 });
