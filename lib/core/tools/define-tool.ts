@@ -1,5 +1,6 @@
 import type {
   CallToolResult,
+  ClientCapabilities,
   InputRequiredResult,
   ServerContext as SdkContext,
 } from "@modelcontextprotocol/server";
@@ -18,6 +19,11 @@ export interface ToolCall {
   progress(progress: number, total?: number, message?: string): void;
   /** The SDK's request context (elicitation, input responses of a retried call, HTTP auth info). */
   request: SdkContext;
+  /**
+   * What the client declared it can do: the request's own envelope on 2026-07-28, the `initialize`
+   * capabilities on a 2025-era connection; undefined when unknown.
+   */
+  clientCapabilities: ClientCapabilities | undefined;
 }
 
 /** What a handler returns: a tool result, or (2026-07-28) a request for input before it can finish. */

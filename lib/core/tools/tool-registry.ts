@@ -1,5 +1,7 @@
 import {
   type CallToolResult,
+  CLIENT_CAPABILITIES_META_KEY,
+  type ClientCapabilities,
   ProtocolError,
   ProtocolErrorCode,
   type ServerContext as SdkContext,
@@ -126,17 +128,23 @@ export class ToolRegistry<C> {
     server.setRequestHandler("tools/list", () => ({ tools: listed }));
     server.setRequestHandler("tools/call", (request, ctx) => {
       const { name, arguments: args } = request.params;
-      if (extra && !this.byName.has(name) && extra.get(name)) return extra.call(name, args, ctx);
-      return this.call(name, args, ctx, selection);
+      const declared = () => server.getClientCapabilities();
+      if (extra && !this.byName.has(name) && extra.get(name))
+        return extra.call(name, args, ctx, {}, declared);
+      return this.call(name, args, ctx, selection, declared);
     });
   }
 
-  /** Runs one call: find, select, validate, run, check the output. */
+  /**
+   * Runs one call: find, select, validate, run, check the output. `declared` gives the connection's
+   * `initialize` capabilities (2025-era); a 2026-07-28 request carries its own.
+   */
   async call(
     name: string,
     args: Record<string, unknown> | undefined,
     request: SdkContext,
     selection: ToolSelection<C> = {},
+    declared?: () => ClientCapabilities | undefined,
   ): Promise<ToolOutcome> {
     const tool = this.byName.get(name);
     if (!tool) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${name}`);
@@ -149,7 +157,7 @@ export class ToolRegistry<C> {
     if (!parsed.success) {
       return errorResult(`Invalid arguments for ${name}: ${describeIssues(parsed.error)}`);
     }
-    const call = makeCall(name, request);
+    const call = makeCall(name, request, declared);
     let outcome: ToolOutcome;
     try {
       outcome = await tool.handler(parsed.data, this.options.context(call));
@@ -170,7 +178,17 @@ export class ToolRegistry<C> {
   }
 }
 
-function makeCall(name: string, request: SdkContext): ToolCall {
+/** The capabilities a 2026-07-28 request declares in its `_meta` envelope (the SDK types it as `{}`). */
+function envelopeCapabilities(request: SdkContext): ClientCapabilities | undefined {
+  const envelope = request.mcpReq.envelope as Record<string, unknown> | undefined;
+  return envelope?.[CLIENT_CAPABILITIES_META_KEY] as ClientCapabilities | undefined;
+}
+
+function makeCall(
+  name: string,
+  request: SdkContext,
+  declared: (() => ClientCapabilities | undefined) | undefined,
+): ToolCall {
   const token = request.mcpReq._meta?.progressToken;
   return {
     name,
@@ -186,5 +204,6 @@ function makeCall(name: string, request: SdkContext): ToolCall {
         .catch(() => {});
     },
     request,
+    clientCapabilities: envelopeCapabilities(request) ?? declared?.(),
   };
 }

@@ -4,7 +4,7 @@ import type { PtySession } from "../session.ts";
 import { exitFields } from "../status.ts";
 import { waitUntil } from "../waits.ts";
 import { type PtyToolContext, ptyTool } from "./context.ts";
-import { encodeInput, writeInputShape } from "./input.ts";
+import { admitInput, writeInputShape } from "./input.ts";
 import { readerKey, renderOutput } from "./output.ts";
 import {
   CONSUMING,
@@ -174,7 +174,8 @@ export const ptyPrompt = ptyTool({
   async handler(a, ctx) {
     if (a.patterns.some((p) => !p)) throw new ToolError("patterns must be non-empty strings");
     const s = ctx.session(a, "write", { lease: true });
-    const bytes = encodeInput(ctx, s, a);
+    const bytes = admitInput(ctx, s, a);
+    if (!Buffer.isBuffer(bytes)) return bytes;
     if (!s.running) throw new ToolError(`session has exited (${describeExit(s)}); cannot write`);
     s.write(bytes);
     return structuredResult(await readUntil(ctx, s, a, a.patterns, a.regex));

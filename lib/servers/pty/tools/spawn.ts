@@ -1,6 +1,7 @@
 import * as z from "zod";
-import { structuredResult } from "../../../core/tools/define-tool.ts";
+import { structuredResult, ToolError } from "../../../core/tools/define-tool.ts";
 import { waitForQuiet } from "../waits.ts";
+import { askHuman } from "./ask-human.ts";
 import { ptyTool } from "./context.ts";
 import { readerKey, takeOutput } from "./output.ts";
 import { DESTRUCTIVE, exitShape, maxChars, outputOptions, scope } from "./schemas.ts";
@@ -57,7 +58,9 @@ const input = z
     dangerous_justification: z
       .string()
       .nullish()
-      .describe("Legacy justification (PTY_MCP_DANGEROUS_LEGACY_MODE=1 only)"),
+      .describe(
+        "Why a dangerous command must run: shown to the user when they are asked to allow it; confirms it in PTY_MCP_DANGEROUS_LEGACY_MODE=1",
+      ),
     wait_ms: z
       .number()
       .int()
@@ -74,7 +77,7 @@ export const ptySpawn = ptyTool({
   name: "pty_spawn",
   title: "Spawn a command in a terminal",
   description:
-    "Starts a shell command in a pseudo-terminal (or a tmux pane) and returns its session id. Pass wait_ms to also get the first output and exit status in the same call. Dangerous commands need a token from confirm_dangerous_command.",
+    "Starts a shell command in a pseudo-terminal (or a tmux pane) and returns its session id. Pass wait_ms to also get the first output and exit status in the same call. Dangerous commands need a token from confirm_dangerous_command, or the user's consent when the client can ask them (elicitation).",
   input: input,
   output: z.looseObject({ session_id: z.string(), pid: z.number(), ...exitShape }),
   hints: DESTRUCTIVE,
@@ -82,23 +85,34 @@ export const ptySpawn = ptyTool({
     const { app } = ctx;
     const cfg = app.config;
     const owner = a.owner ?? null;
-    if (cfg.requireOwner && !owner) throw new Error("owner is required for spawn");
+    if (cfg.requireOwner && !owner) throw new ToolError("owner is required for spawn");
     const matches = app.detector.matches(a.command);
-    let confirmationMode: "none" | "token" | "legacy" = "none";
+    let confirmationMode: "none" | "token" | "legacy" | "elicitation" = "none";
     if (matches.length > 0) {
       if (a.dangerous_confirm_token) {
         const err = app.tokens.consume(a.dangerous_confirm_token, a.command, owner, a.scope);
-        if (err) throw new Error(err);
+        if (err) throw new ToolError(err);
         confirmationMode = "token";
       } else if (cfg.dangerousLegacyMode) {
         if (!a.dangerous_confirmed && !a.dangerous_justification?.trim()) {
-          throw new Error("dangerous command detected; use confirm_dangerous_command");
+          throw new ToolError("dangerous command detected; use confirm_dangerous_command");
         }
         confirmationMode = "legacy";
       } else {
-        throw new Error(
-          "dangerous command detected; confirmation token required (call confirm_dangerous_command, then pass dangerous_confirm_token)",
-        );
+        const asked = askHuman(ctx, {
+          command: a.command.trim(),
+          matches,
+          owner,
+          scope: a.scope,
+          justification: a.dangerous_justification,
+        });
+        if (asked === undefined) {
+          throw new ToolError(
+            "dangerous command detected; confirmation token required (call confirm_dangerous_command, then pass dangerous_confirm_token)",
+          );
+        }
+        if (asked !== "confirmed") return asked;
+        confirmationMode = "elicitation";
       }
     }
     const session = await app.manager.spawn({ ...a, owner });

@@ -3,7 +3,7 @@ import { structuredResult, ToolError } from "../../../core/tools/define-tool.ts"
 import { exitFields } from "../status.ts";
 import { waitForQuiet } from "../waits.ts";
 import { ptyTool } from "./context.ts";
-import { encodeInput, writeInputShape } from "./input.ts";
+import { admitInput, writeInputShape } from "./input.ts";
 import { readerKey, takeOutput } from "./output.ts";
 import { describeExit } from "./read-until.ts";
 import { DESTRUCTIVE, exitShape, maxChars, outputOptions, sessionRef } from "./schemas.ts";
@@ -32,7 +32,8 @@ export const ptyWrite = ptyTool({
   hints: DESTRUCTIVE,
   async handler(a, ctx) {
     const s = ctx.session(a, "write", { lease: true });
-    const bytes = encodeInput(ctx, s, a);
+    const bytes = admitInput(ctx, s, a);
+    if (!Buffer.isBuffer(bytes)) return bytes;
     if (!s.running)
       throw new ToolError(`session has exited (${describeExit(s)}); cannot write. Spawn a new session.`);
     const since = s.rings.pty.totalOffset;
