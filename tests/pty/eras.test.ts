@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type ElicitResult, isInputRequiredResult } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { baseEnv, type HttpProcess, startHttp } from "../helpers/mcpkit.ts";
+import { baseEnv, type HttpProcess, startHttp, waitFor } from "../helpers/mcpkit.ts";
 import {
   call,
   connectPtyEra,
@@ -191,15 +191,25 @@ LANES.forEach((lane, i) => {
       expect((r.structuredContent as { matched: boolean }).matched).toBe(true);
       expect(progress.length).toBeGreaterThanOrEqual(1);
 
+      await ok(c.client, "pty_close", { session_id: id, ...O });
+
+      // A cancelled read leaves the output it was waiting over unread.
+      const cat = text(await call(c.client, "pty_spawn", { command: "cat", ...O }));
+      await ok(c.client, "pty_write", { session_id: cat, ...O, data: "before\r" });
+      await waitFor(async () =>
+        (await ok(c.client, "pty_read_at", { session_id: cat, ...O })).text.includes("before\r\nbefore"),
+      );
       const ac = new AbortController();
       const pending = c.client.callTool(
-        { name: "pty_read_until", arguments: { session_id: id, ...O, pattern: "never", timeout_ms: 60000 } },
+        { name: "pty_read_until", arguments: { session_id: cat, ...O, pattern: "never", timeout_ms: 60000 } },
         { signal: ac.signal },
       );
       setTimeout(() => ac.abort("test"), 200);
       await expect(pending).rejects.toThrow();
-      expect((await ok(c.client, "pty_status", { session_id: id, ...O })).running).toBe(true);
-      await ok(c.client, "pty_close", { session_id: id, ...O });
+      const after = await ok(c.client, "pty_read", { session_id: cat, ...O, timeout_ms: 2000 });
+      expect(after.text).toContain("before");
+      expect(after.running).toBe(true);
+      await ok(c.client, "pty_close", { session_id: cat, ...O });
     });
   });
 });

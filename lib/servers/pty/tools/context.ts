@@ -1,4 +1,4 @@
-import { defineTool, type ToolCall } from "../../../core/tools/define-tool.ts";
+import { defineTool, type ToolCall, ToolError } from "../../../core/tools/define-tool.ts";
 import type { Access } from "../policy.ts";
 import { checkLease, checkOwnerAndScope } from "../policy.ts";
 import type { PtyApp } from "../pty-app.ts";
@@ -15,6 +15,11 @@ export interface PtyToolContext {
   signal: AbortSignal;
   /** Progress sink for long waits; undefined when the client sent no progress token. */
   progress: Progress | undefined;
+  /**
+   * Ends a cancelled call before it consumes output: the client will never see the result, so the
+   * output must stay unread for its next read.
+   */
+  stopIfCancelled(): void;
   /** Looks a session up and applies owner → scope → lease checks, in that order. */
   session(
     args: { session_id: string; owner?: string | null; client_id?: string | null },
@@ -34,6 +39,9 @@ export function makeContext(app: PtyApp, call: ToolCall): PtyToolContext {
     progress: call.wantsProgress
       ? (elapsed, total, message) => call.progress(elapsed, total, message)
       : undefined,
+    stopIfCancelled() {
+      if (call.signal.aborted) throw new ToolError("cancelled by the client; no output was consumed");
+    },
     session(args, access, opts = {}) {
       const s = app.manager.get(args.session_id);
       checkOwnerAndScope(s, call.name, access, args.owner, app.config.requireOwner);

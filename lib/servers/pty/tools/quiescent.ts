@@ -37,6 +37,7 @@ export const ptyReadQuiescent = ptyTool({
       signal: ctx.signal,
       progress: ctx.progress,
     });
+    ctx.stopIfCancelled();
     const out = await takeOutput(ctx.app, s, reader, "pty", a.max_chars ?? ctx.app.config.maxChars, a);
     const structured = {
       text: out.text,

@@ -90,6 +90,7 @@ async function readUntil(
     return false;
   };
   await waitUntil(s, check, { timeoutMs: timeout, signal: ctx.signal, progress: ctx.progress });
+  ctx.stopIfCancelled();
   const found = hit as { pattern: string; endByte: number } | null;
   const from = Math.max(s.cursor(reader, "pty"), ring.startOffset);
   const to = found ? found.endByte : ring.totalOffset;

@@ -43,6 +43,7 @@ function readTool(name: string, stream: StreamName, title: string, description: 
         signal: ctx.signal,
         progress: ctx.progress,
       });
+      ctx.stopIfCancelled();
       const out = await takeOutput(ctx.app, s, reader, stream, a.max_chars ?? ctx.app.config.maxChars, a);
       const structured = {
         text: out.text,

@@ -168,6 +168,7 @@ export const ptySpawn = ptyTool({
         signal: ctx.signal,
         progress: ctx.progress,
       });
+      ctx.stopIfCancelled();
       const out = await takeOutput(app, session, reader, "pty", a.max_chars ?? cfg.maxChars, a);
       const structured = {
         ...meta,

@@ -47,6 +47,7 @@ export const ptyWrite = ptyTool({
       signal: ctx.signal,
       progress: ctx.progress,
     });
+    ctx.stopIfCancelled();
     const out = await takeOutput(ctx.app, s, reader, "pty", a.max_chars ?? ctx.app.config.maxChars, a);
     return structuredResult({
       ...base,
