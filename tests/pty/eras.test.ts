@@ -24,6 +24,33 @@ const ENV = { PTY_MCP_SESSION_LOG_DIR: logDir };
 const DANGEROUS = "true || reboot"; // flagged (reboot at a command position), never reboots anything
 const ACCEPT: ElicitResult = { action: "accept", content: { confirm: true } };
 
+/** The default tier's tools in inventory order (lib/servers/pty/tools/index.ts): the listing order. */
+const LISTED = [
+  "pty_spawn",
+  "pty_resume",
+  "pty_recover",
+  "pty_attach",
+  "pty_detach",
+  "pty_handoff",
+  "pty_takeover",
+  "pty_read",
+  "pty_read_stdout",
+  "pty_read_stderr",
+  "pty_read_at",
+  "pty_read_until",
+  "pty_read_until_any",
+  "pty_read_quiescent",
+  "pty_prompt",
+  "confirm_dangerous_command",
+  "pty_write",
+  "pty_resize",
+  "pty_close",
+  "pty_status",
+  "pty_wait",
+  "pty_list",
+  "pty_screen",
+];
+
 /** What the "person" at every test client answers next. */
 let answer: ElicitResult = ACCEPT;
 const person = () => answer;
@@ -85,6 +112,28 @@ LANES.forEach((lane, i) => {
       await c?.close();
     });
     const count = async () => (await ok(c.client, "pty_list", O)).count as number;
+
+    it("lists the same tools, in inventory order, with the same schemas", async () => {
+      const { tools } = await c.client.listTools();
+      expect(tools.map((t) => t.name)).toEqual(LISTED);
+      const spawn = tools[0]!;
+      expect(spawn.annotations).toEqual({
+        readOnlyHint: false,
+        destructiveHint: true,
+        idempotentHint: false,
+        openWorldHint: true,
+      });
+      expect(spawn.inputSchema.additionalProperties).toBe(false);
+      expect(spawn.outputSchema?.required).toEqual([
+        "session_id",
+        "pid",
+        "running",
+        "exit_code",
+        "signal",
+        "exit_reason",
+      ]);
+      expect(await fails(c.client, "pty_signal", {})).toBe("tool disabled by policy: pty_signal");
+    });
 
     it("asks the user about a dangerous spawn and runs it once they accept", async () => {
       answer = ACCEPT;
