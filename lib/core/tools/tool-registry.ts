@@ -28,6 +28,11 @@ export interface ToolSelection<C> {
    * "tool disabled by policy: …"). Without it, a hidden tool is an unknown tool.
    */
   refusal?(tool: AnyTool<C>): string | undefined;
+  /**
+   * For a listed tool whose calls this instance refuses (ptm's write tools in read-only mode): the refusal,
+   * returned as an `isError` result once the arguments validate, before the handler runs.
+   */
+  refuse?(tool: AnyTool<C>): string | undefined;
 }
 
 export interface ToolRegistryOptions<C> {
@@ -149,6 +154,8 @@ export class ToolRegistry<C> {
     if (!parsed.success) {
       return errorResult(`Invalid arguments for ${name}: ${describeIssues(parsed.error)}`);
     }
+    const refused = selection.refuse?.(tool);
+    if (refused) return errorResult(refused);
     const call = makeCall(name, request);
     let outcome: ToolOutcome;
     try {
