@@ -89,7 +89,7 @@ const OPTIONS: RestToolOptions<Ctx> = {
       ctx,
     );
     const page = res.json as { items: unknown[]; total: number };
-    call.progress(page.items.length, page.total);
+    await call.progress(page.items.length, page.total);
     return { items: page.items.map(item ?? ((r) => r)), total: page.total };
   },
   present: (data) => ({

@@ -183,9 +183,9 @@ function makeCall(name: string, request: SdkContext): ToolCall {
     name,
     signal: request.mcpReq.signal,
     wantsProgress: token !== undefined,
-    progress(progress, total, message) {
+    async progress(progress, total, message) {
       if (token === undefined) return;
-      void request.mcpReq
+      await request.mcpReq
         .notify({
           method: "notifications/progress",
           params: { progressToken: token, progress, total, message },

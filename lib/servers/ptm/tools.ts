@@ -66,7 +66,7 @@ const PTM_REST: RestToolOptions<PtmToolContext> = {
       offset: offset ?? 0,
       signal: call.signal,
       // Page walks report progress when the client asked for it with a progress token.
-      onPage: async (gathered, total) => call.progress(gathered, total),
+      onPage: (gathered, total) => call.progress(gathered, total),
     });
     return { ...walk };
   },
