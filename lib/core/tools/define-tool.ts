@@ -15,8 +15,12 @@ export interface ToolCall {
   signal: AbortSignal;
   /** True when the client sent a progress token, so `progress()` reaches it. */
   wantsProgress: boolean;
-  /** Sends `notifications/progress` for this request; does nothing when the client did not ask. */
-  progress(progress: number, total?: number, message?: string): void;
+  /**
+   * Sends `notifications/progress` for this request; does nothing when the client did not ask. Resolves
+   * (never rejects) once the notification is handed to the transport: await it before returning, so the
+   * notification cannot arrive after the result (a client drops progress for a finished request).
+   */
+  progress(progress: number, total?: number, message?: string): Promise<void>;
   /** The SDK's request context (elicitation, input responses of a retried call, HTTP auth info). */
   request: SdkContext;
   /**

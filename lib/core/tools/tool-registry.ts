@@ -30,6 +30,11 @@ export interface ToolSelection<C> {
    * "tool disabled by policy: …"). Without it, a hidden tool is an unknown tool.
    */
   refusal?(tool: AnyTool<C>): string | undefined;
+  /**
+   * For a listed tool whose calls this instance refuses (ptm's write tools in read-only mode): the refusal,
+   * returned as an `isError` result once the arguments validate, before the handler runs.
+   */
+  refuse?(tool: AnyTool<C>): string | undefined;
 }
 
 export interface ToolRegistryOptions<C> {
@@ -157,6 +162,8 @@ export class ToolRegistry<C> {
     if (!parsed.success) {
       return errorResult(`Invalid arguments for ${name}: ${describeIssues(parsed.error)}`);
     }
+    const refused = selection.refuse?.(tool);
+    if (refused) return errorResult(refused);
     const call = makeCall(name, request, declared);
     let outcome: ToolOutcome;
     try {
@@ -194,9 +201,9 @@ function makeCall(
     name,
     signal: request.mcpReq.signal,
     wantsProgress: token !== undefined,
-    progress(progress, total, message) {
+    async progress(progress, total, message) {
       if (token === undefined) return;
-      void request.mcpReq
+      await request.mcpReq
         .notify({
           method: "notifications/progress",
           params: { progressToken: token, progress, total, message },

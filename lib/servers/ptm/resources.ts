@@ -1,5 +1,10 @@
 import type { McpServer, ReadResourceResult } from "@modelcontextprotocol/server";
-import { ProtocolError, ProtocolErrorCode, ResourceTemplate } from "@modelcontextprotocol/server";
+import {
+  ProtocolError,
+  ProtocolErrorCode,
+  ResourceNotFoundError,
+  ResourceTemplate,
+} from "@modelcontextprotocol/server";
 import { McpkitError } from "../../core/errors.ts";
 import { redactor } from "../../core/redact.ts";
 import { CloudflareAccessError } from "./errors.ts";
@@ -121,11 +126,10 @@ async function readResource(
         : err instanceof McpkitError
           ? err.message
           : "unexpected error";
-    // -32002 is the MCP code for "resource not found".
-    throw new ProtocolError(
-      status === 404 ? -32002 : ProtocolErrorCode.InternalError,
-      redactor.redact(`${uri.href}: ${message}`),
-    );
+    const text = redactor.redact(`${uri.href}: ${message}`);
+    // Resource-not-found (SEP-2164): -32602 whose data is exactly `{uri}`, in both protocol eras.
+    if (status === 404) throw new ResourceNotFoundError(uri.href, text);
+    throw new ProtocolError(ProtocolErrorCode.InternalError, text);
   }
 }
 
