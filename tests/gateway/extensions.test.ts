@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { ServerApp, ServerExtensions } from "../../lib/core/app.ts";
 import { createLogger } from "../../lib/core/log.ts";
-import { defineTool, textResult, type ToolCall } from "../../lib/core/tools/define-tool.ts";
+import { defineTool, type ToolCall, textResult } from "../../lib/core/tools/define-tool.ts";
 import { start } from "../../lib/servers/gateway/index.ts";
 import { EVERYTHING, scratch, writeJson } from "./helpers.ts";
 
