@@ -1,8 +1,9 @@
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import type { McpServer } from "@modelcontextprotocol/server";
 import type { ServerApp, ServerContext } from "../../core/app.ts";
 import { StartupError } from "../../core/errors.ts";
-import { registerSpecSecrets, UpstreamPool } from "../../upstream/index.ts";
+import { FileEraVerdicts, registerSpecSecrets, UpstreamPool } from "../../upstream/index.ts";
+import { ptcCacheDir } from "./cache-dir.ts";
 import { collisionMessage, ToolCatalog } from "./catalog.ts";
 import { DEFAULT_LIMITS, loadPtcConfig } from "./config.ts";
 import { PythonEngine } from "./engine/python-runner.ts";
@@ -102,6 +103,8 @@ export async function start(ctx: ServerContext): Promise<ServerApp> {
     log: ctx.log,
     clientInfo: { name: "mcpkit-ptc", version: ctx.version },
     parentEnv: ctx.env,
+    // Era verdicts of `protocol: auto|2026` servers, so a probe is paid once per launch spec.
+    verdicts: new FileEraVerdicts(join(ptcCacheDir(ctx.env), "protocols.json")),
   });
   const source = new PoolToolSource(pool);
   await source.start();

@@ -43,6 +43,7 @@ export const health = metaTool({
         tool_count: live.length || core.catalog.cachedTools(e.name).length,
       };
       if (e.eager) row.auto_start = true;
+      if (h?.protocolVersion && h.state === "connected") row.protocol_version = h.protocolVersion;
       if (h?.lastError) row.error = h.lastError;
       if (h?.restarts) row.restarts = h.restarts;
       if (running && h?.pid) row.pid = h.pid;
