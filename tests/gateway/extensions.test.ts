@@ -157,6 +157,25 @@ describe("a host's extensions on the gateway", () => {
       try {
         expect(client.getNegotiatedProtocolVersion()).toBe("2026-07-28");
         await checkExtensions(client);
+        // Cache hints: the meta-tools never change while the gateway runs; resource and prompt lists
+        // follow downstream servers starting and stopping.
+        const hints = (r: object) => {
+          const { ttlMs, cacheScope } = r as { ttlMs?: number; cacheScope?: string };
+          return { ttlMs, cacheScope };
+        };
+        const fresh = { cacheMode: "bypass" } as const;
+        expect(hints(await client.listTools(undefined, fresh))).toEqual({
+          ttlMs: 3_600_000,
+          cacheScope: "public",
+        });
+        expect(hints(await client.listResources(undefined, fresh))).toEqual({
+          ttlMs: 5_000,
+          cacheScope: "private",
+        });
+        expect(hints(await client.listPrompts(undefined, fresh))).toEqual({
+          ttlMs: 5_000,
+          cacheScope: "private",
+        });
       } finally {
         await close();
       }

@@ -87,6 +87,11 @@ for (const [transport, era] of [
         );
         expect(r.structured.error).toBeNull();
         expect(r.structured.output).toContain(`2026-07-28 2025-11-25 Echo: ${tag} object`);
+        if (era === "2026") {
+          // ptc's three tools never change: a 2026-07-28 client may keep the list for an hour.
+          const listed = (await client.listTools(undefined, { cacheMode: "bypass" })) as { ttlMs?: number };
+          expect(listed.ttlMs).toBe(3_600_000);
+        }
       },
       TIMEOUT,
     );

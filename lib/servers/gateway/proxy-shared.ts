@@ -265,7 +265,8 @@ export async function fetchAll(client: Client, kind: ListKind, signal?: AbortSig
   let cursor: string | undefined;
   for (let page = 0; page < MAX_PAGES && out.length < MAX_ITEMS; page++) {
     const params = cursor ? { cursor } : {};
-    const opts = { timeout: LIST_TIMEOUT_MS, ...(signal ? { signal } : {}) };
+    // Our own per-connection cache decides when to re-read (list_changed, no listChanged promise).
+    const opts = { timeout: LIST_TIMEOUT_MS, cacheMode: "refresh" as const, ...(signal ? { signal } : {}) };
     let items: unknown[];
     let next: string | undefined;
     if (kind === "resources") {
