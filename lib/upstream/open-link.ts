@@ -45,9 +45,12 @@ export interface OpenLinkOptions {
   onVerdict?: (verdict: PriorDiscovery) => void;
 }
 
-/** The era setting that applies: in-process servers are 2025-era links whatever the setting. */
+/**
+ * The era setting that applies: in-process servers (the SDK's in-memory transport) and legacy HTTP+SSE
+ * servers are 2025-era links whatever the setting; neither transport exists in 2026-07-28.
+ */
 export function protocolOf(spec: UpstreamSpec): ProtocolSetting {
-  return spec.transport === "memory" ? "2025" : (spec.protocol ?? "2025");
+  return spec.transport === "memory" || spec.transport === "sse" ? "2025" : (spec.protocol ?? "2025");
 }
 
 function negotiation(protocol: ProtocolSetting): ClientOptions["versionNegotiation"] | undefined {
