@@ -111,6 +111,29 @@ for (const [transport, era] of [
     );
 
     it(
+      "reports a program's progress (downstream progress of either era, finished calls) to a client that asks",
+      async () => {
+        const messages: string[] = [];
+        const r = await client.callTool(
+          {
+            name: "execute_program",
+            arguments: {
+              code: `await mcp__v2new__slow({ steps: 3, ms: 100 });
+                     await mcp__v2old__slow({ steps: 3, ms: 100 });
+                     console.log("ok");`,
+            },
+          },
+          { onprogress: (p) => messages.push(String(p.message)), timeout: 30_000 },
+        );
+        expect((r.structuredContent as { output: string }).output).toBe("ok\n");
+        expect(messages.some((m) => m.startsWith("mcp__v2new__slow: step"))).toBe(true);
+        expect(messages.some((m) => m.startsWith("mcp__v2old__slow: step"))).toBe(true);
+        expect(messages).toContain("1 tool call(s) done; last: mcp__v2new__slow (ok)");
+      },
+      TIMEOUT,
+    );
+
+    it(
       "a program's deadline cancels its call on a 2026-07-28 downstream",
       async () => {
         const r = await runProgram(client, "await mcp__v2new__slow({ steps: 400, ms: 25 });", {

@@ -71,12 +71,19 @@ export function executeProgramTool(defaultLanguage: Language) {
       duration_ms: z.number(),
     }),
     hints: ["openDestructive", { idempotentHint: false }],
-    handler: ({ code, language, timeout_seconds }, { runner, call }) =>
-      runner.execute({
+    handler: ({ code, language, timeout_seconds }, { runner, call }) => {
+      // With a progress token, each downstream progress notification and each finished tool call is one
+      // step (the count only grows, as MCP requires); without one, nothing is sent.
+      let step = 0;
+      return runner.execute({
         code,
         ...(language ? { language } : {}),
         ...(timeout_seconds ? { timeoutSeconds: timeout_seconds } : {}),
         signal: call.signal,
-      }),
+        ...(call.wantsProgress
+          ? { onProgress: (message: string) => call.progress(++step, undefined, message) }
+          : {}),
+      });
+    },
   });
 }
