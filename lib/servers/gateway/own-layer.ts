@@ -43,6 +43,9 @@ function guideResource(core: GatewayCore): StaticResource | undefined {
   };
 }
 
+/** One warning per gateway about tools registered where they are not served. */
+const warnedHostTools = new WeakSet<GatewayCore>();
+
 const matches = (template: string, uri: string) => {
   try {
     return new UriTemplate(template).match(uri) !== null;
@@ -70,6 +73,10 @@ export class OwnLayer {
     if (register) {
       this.host = new McpServer({ name: "mcpkit-gateway-host", version: core.opts.ctx.version });
       register(this.host);
+      if (this.host.server.getCapabilities().tools && !warnedHostTools.has(core)) {
+        warnedHostTools.add(core);
+        core.log.warn("tools a host registers on its McpServer are not served; pass them as extensions.tools");
+      }
     }
   }
 
