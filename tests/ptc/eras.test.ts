@@ -1,5 +1,5 @@
-// ptc between clients and downstream servers of either protocol era: a 2025-era and a 2026-07-28 client
-// run programs that call downstreams configured with protocol 2025 (default), 2026 and auto.
+// ptc between clients and downstream servers of either protocol era: 2025-era and 2026-07-28 clients, over
+// stdio and HTTP, run programs that call downstreams configured with protocol 2025 (default), 2026 and auto.
 import { resolve } from "node:path";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
@@ -46,6 +46,7 @@ function newClient(era: "2025" | "2026"): Client {
 for (const [transport, era] of [
   ["stdio", "2025"],
   ["stdio", "2026"],
+  ["http", "2025"],
   ["http", "2026"],
 ] as const) {
   describe(`a ${era}-era client over ${transport}`, () => {
