@@ -82,8 +82,10 @@ export async function openLink(spec: UpstreamSpec, opts: OpenLinkOptions): Promi
     return await openOnce(spec, opts, protocol, prior);
   } catch (err) {
     if (protocol !== "auto" || prior || !probeEndedServer(err)) throw err;
+    // Recorded only once the plain start works: a server that crashes at start is no verdict.
+    const link = await openOnce(spec, opts, protocol, { kind: "legacy" });
     opts.onVerdict?.({ kind: "legacy" });
-    return openOnce(spec, opts, protocol, { kind: "legacy" });
+    return link;
   }
 }
 
