@@ -290,8 +290,8 @@ export class UpstreamConnection {
     const prior = verdicts?.get(key);
     const opened = openLink(this.spec, {
       ...(prior ? { prior } : {}),
-      onVerdict: (verdict) => {
-        verdicts?.set(key, verdict);
+      onVerdict: (verdict, horizonMs) => {
+        verdicts?.set(key, verdict, horizonMs);
         this.log.debug("protocol era found", { era: verdict.kind });
       },
       timeoutMs,
@@ -311,8 +311,8 @@ export class UpstreamConnection {
           this.withStderr(`server '${this.name}' did not finish connecting within ${timeoutMs} ms`),
         ),
     });
-    // A cached 2026-07-28 verdict that no longer holds (the server changed) is dropped: the retry probes.
-    if (prior?.kind === "modern") opened.catch(() => verdicts?.delete(key));
+    // A cached verdict the server no longer matches (it changed) is dropped on failure: the retry probes.
+    if (prior) opened.catch(() => verdicts?.delete(key));
     return opened;
   }
 

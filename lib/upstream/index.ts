@@ -27,6 +27,7 @@ export {
   PROBE_TIMEOUT_MS,
   PROTOCOL_SETTINGS,
   type ProtocolSetting,
+  UNANSWERED_PROBE_HORIZON_MS,
   verdictKey,
 } from "./protocol.ts";
 export { registerSpecSecrets } from "./secrets.ts";

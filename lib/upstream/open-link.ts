@@ -8,7 +8,12 @@ import type {
 } from "@modelcontextprotocol/client";
 import { Client, SdkError, SdkErrorCode } from "@modelcontextprotocol/client";
 import { createTransport, type TransportHandle } from "./create-transport.ts";
-import { MODERN_REVISION, PROBE_TIMEOUT_MS, type ProtocolSetting } from "./protocol.ts";
+import {
+  MODERN_REVISION,
+  PROBE_TIMEOUT_MS,
+  type ProtocolSetting,
+  UNANSWERED_PROBE_HORIZON_MS,
+} from "./protocol.ts";
 import type { UpstreamSpec } from "./specs.ts";
 
 /** One initialized client on one transport. A reconnect makes a new Link; stale callbacks compare identity. */
@@ -41,8 +46,8 @@ export interface OpenLinkOptions {
   signal?: AbortSignal;
   /** A cached era verdict for this launch spec (`auto` and `2026` only): skips the probe. */
   prior?: PriorDiscovery;
-  /** Told the era a probe found, to cache it. */
-  onVerdict?: (verdict: PriorDiscovery) => void;
+  /** Told the era a probe found, to cache it (`horizonMs`: how long a 2025 verdict holds, if not the default). */
+  onVerdict?: (verdict: PriorDiscovery, horizonMs?: number) => void;
 }
 
 /**
@@ -111,13 +116,18 @@ async function openOnce(
     client.onclose = () => opts.onClose(current);
     client.onerror = opts.onError;
     client.setNotificationHandler("notifications/tools/list_changed", () => opts.onToolListChanged(current));
+    const connecting = performance.now();
     await client.connect(handle.transport, { timeout: opts.timeoutMs, ...(prior ? { prior } : {}) });
     if (abandoned) throw new Error("abandoned");
     current.protocolVersion = client.getNegotiatedProtocolVersion();
     current.era = client.getProtocolEra() === "modern" ? "modern" : "legacy";
     if (!prior && protocol !== "2025") {
       const discover: DiscoverResult | undefined = client.getDiscoverResult();
-      opts.onVerdict?.(discover ? { kind: "modern", discover } : { kind: "legacy" });
+      if (discover) opts.onVerdict?.({ kind: "modern", discover });
+      // A 2025 reached only after the whole probe timeout rests on silence: held for a shorter time.
+      else if (performance.now() - connecting >= PROBE_TIMEOUT_MS)
+        opts.onVerdict?.({ kind: "legacy" }, UNANSWERED_PROBE_HORIZON_MS);
+      else opts.onVerdict?.({ kind: "legacy" });
     }
     if (current.era === "modern") await listen(current, opts);
     return current;

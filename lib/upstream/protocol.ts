@@ -28,10 +28,17 @@ export const PROBE_TIMEOUT_MS = 2_500;
  */
 export const LEGACY_VERDICT_HORIZON_MS = 7 * 24 * 60 * 60 * 1000;
 
+/**
+ * A "2025" that rests on an unanswered probe (the server may ignore unknown requests, or may be a
+ * 2026-07-28 server still starting, e.g. under `npx` downloading it) is re-checked much sooner.
+ */
+export const UNANSWERED_PROBE_HORIZON_MS = 60 * 60 * 1000;
+
 /** Where era verdicts are kept between connections (and, file-backed, between runs). */
 export interface EraVerdicts {
   get(key: string): PriorDiscovery | undefined;
-  set(key: string, verdict: PriorDiscovery): void;
+  /** `horizonMs`: how long a 2025 verdict holds (LEGACY_VERDICT_HORIZON_MS by default). */
+  set(key: string, verdict: PriorDiscovery, horizonMs?: number): void;
   delete(key: string): void;
 }
 
@@ -58,12 +65,16 @@ export function verdictKey(spec: UpstreamSpec): string {
 }
 
 export class MemoryEraVerdicts implements EraVerdicts {
-  private readonly map = new Map<string, PriorDiscovery>();
+  private readonly map = new Map<string, { verdict: PriorDiscovery; until: number }>();
   get(key: string) {
-    return this.map.get(key);
+    const v = this.map.get(key);
+    return v && Date.now() < v.until ? v.verdict : undefined;
   }
-  set(key: string, verdict: PriorDiscovery) {
-    this.map.set(key, verdict);
+  set(key: string, verdict: PriorDiscovery, horizonMs = LEGACY_VERDICT_HORIZON_MS) {
+    this.map.set(key, {
+      verdict,
+      until: verdict.kind === "modern" ? Number.POSITIVE_INFINITY : Date.now() + horizonMs,
+    });
   }
   delete(key: string) {
     this.map.delete(key);
@@ -74,6 +85,8 @@ interface StoredVerdict {
   era: "modern" | "legacy";
   discover?: DiscoverResult;
   stored_at: string;
+  /** How long a legacy verdict holds, when not LEGACY_VERDICT_HORIZON_MS. */
+  horizon_ms?: number;
 }
 
 interface VerdictFile {
@@ -97,15 +110,16 @@ export class FileEraVerdicts implements EraVerdicts {
     if (!v) return undefined;
     if (v.era === "modern") return v.discover ? { kind: "modern", discover: v.discover } : undefined;
     const age = this.now() - Date.parse(v.stored_at);
-    return age >= 0 && age < LEGACY_VERDICT_HORIZON_MS ? { kind: "legacy" } : undefined;
+    return age >= 0 && age < (v.horizon_ms ?? LEGACY_VERDICT_HORIZON_MS) ? { kind: "legacy" } : undefined;
   }
 
-  set(key: string, verdict: PriorDiscovery): void {
+  set(key: string, verdict: PriorDiscovery, horizonMs?: number): void {
     this.update((file) => {
       file.verdicts[key] = {
         era: verdict.kind,
         ...(verdict.kind === "modern" ? { discover: verdict.discover } : {}),
         stored_at: new Date(this.now()).toISOString(),
+        ...(verdict.kind === "legacy" && horizonMs !== undefined ? { horizon_ms: horizonMs } : {}),
       };
     });
   }

@@ -11,6 +11,7 @@ import {
   FileEraVerdicts,
   MemoryEraVerdicts,
   type ProtocolSetting,
+  UNANSWERED_PROBE_HORIZON_MS,
   UpstreamConnection,
   UpstreamError,
   type UpstreamSpec,
@@ -31,15 +32,17 @@ afterAll(async () => {
 class CountingVerdicts implements EraVerdicts {
   readonly inner = new MemoryEraVerdicts();
   sets: PriorDiscovery["kind"][] = [];
+  horizons: Array<number | undefined> = [];
   hits = 0;
   get(key: string) {
     const v = this.inner.get(key);
     if (v) this.hits++;
     return v;
   }
-  set(key: string, v: PriorDiscovery) {
+  set(key: string, v: PriorDiscovery, horizonMs?: number) {
     this.sets.push(v.kind);
-    this.inner.set(key, v);
+    this.horizons.push(horizonMs);
+    this.inner.set(key, v, horizonMs);
   }
   delete(key: string) {
     this.inner.delete(key);
@@ -63,6 +66,26 @@ async function connect(spec: UpstreamSpec, verdicts?: EraVerdicts) {
   await conn.connect();
   return conn;
 }
+
+describe("the verdict file", () => {
+  it("keeps 2026 verdicts, and 2025 ones for their horizon (a week, or an hour after an unanswered probe)", () => {
+    let now = Date.parse("2026-12-01T00:00:00Z");
+    const file = new FileEraVerdicts(join(dir, "horizon.json"), () => now);
+    const discover = { supportedVersions: ["2026-07-28"], capabilities: {} } as never;
+    file.set("m", { kind: "modern", discover });
+    file.set("old", { kind: "legacy" });
+    file.set("silent", { kind: "legacy" }, UNANSWERED_PROBE_HORIZON_MS);
+    now += 2 * 60 * 60 * 1000;
+    expect(file.get("m")).toEqual({ kind: "modern", discover });
+    expect(file.get("old")).toEqual({ kind: "legacy" });
+    expect(file.get("silent")).toBeUndefined();
+    now += 7 * 24 * 60 * 60 * 1000;
+    expect(file.get("old")).toBeUndefined();
+    expect(file.get("m")?.kind).toBe("modern");
+    file.delete("m");
+    expect(file.get("m")).toBeUndefined();
+  });
+});
 
 describe("the protocol setting picks the era", () => {
   it(
@@ -117,6 +140,7 @@ describe("the protocol setting picks the era", () => {
       await fourth.close();
       // One verdict stored per spec, and each second connect used it instead of probing.
       expect(verdicts.sets).toEqual(["modern", "legacy"]);
+      expect(verdicts.horizons).toEqual([undefined, undefined]);
       expect(verdicts.hits).toBe(2);
     },
     SLOW * 2,
@@ -153,7 +177,9 @@ describe("the protocol setting picks the era", () => {
       );
       expect(conn.health()).toMatchObject({ state: "connected", protocolVersion: "2025-11-25", restarts: 0 });
       expect(firstText(await conn.callTool("echo", { text: "z" }))).toBe("picky: z");
+      // 2025 resting on silence is held for an hour, not a week (it may be a slow-starting 2026 server).
       expect(verdicts.sets).toEqual(["legacy"]);
+      expect(verdicts.horizons).toEqual([UNANSWERED_PROBE_HORIZON_MS]);
       expect(existsSync(log)).toBe(true);
       await conn.close();
     },
