@@ -75,7 +75,9 @@ export class OwnLayer {
       register(this.host);
       if (this.host.server.getCapabilities().tools && !warnedHostTools.has(core)) {
         warnedHostTools.add(core);
-        core.log.warn("tools a host registers on its McpServer are not served; pass them as extensions.tools");
+        core.log.warn(
+          "tools a host registers on its McpServer are not served; pass them as extensions.tools",
+        );
       }
     }
   }
