@@ -49,6 +49,7 @@ async function decorateApp(app: ServerApp, fixtures: boolean): Promise<ServerApp
     },
     close: () => app.close(),
     listening: (url) => app.listening?.(url),
+    ...(app.events ? { events: app.events } : {}),
   };
 }
 

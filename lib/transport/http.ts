@@ -92,6 +92,7 @@ export async function serveHttp(
   const log = opts.log;
   const modern = createMcpHandler(() => app.createServer(), {
     legacy: "reject",
+    ...(app.events ? { bus: app.events } : {}),
     onerror: (err) => log.debug("2026-07-28 request failed", { error: err.message }),
   });
   const serveModern = toNodeHandler(modern, {

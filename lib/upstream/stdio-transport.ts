@@ -36,6 +36,15 @@ export class ChildStdioTransport implements Transport {
     return this.child?.pid ?? null;
   }
 
+  /**
+   * The child's stderr goes to `onStderr`, not to a stream. The property exists because the SDK tells a
+   * stdio transport by its `pid` and `stderr`: its `auto` probe then treats a silent or exiting server as
+   * a 2025-era one (as it must on stdio) instead of failing the connect.
+   */
+  get stderr(): null {
+    return null;
+  }
+
   start(): Promise<void> {
     if (this.child) throw new Error("ChildStdioTransport already started");
     return new Promise((resolve, reject) => {

@@ -44,6 +44,15 @@ export interface ToolRegistryOptions<C> {
   failure?(error: unknown, tool: AnyTool<C>): CallToolResult;
   /** Told about errors that are not ToolErrors (programming errors, surprises), for the log. */
   onUnexpected?(error: unknown, tool: AnyTool<C>): void;
+  /** The result for arguments its input schema refuses (default: "Invalid arguments for <name>: …"). */
+  invalidArguments?(tool: AnyTool<C>, error: z.ZodError): CallToolResult;
+  /**
+   * The answer to a call naming no tool of this instance. Default: the JSON-RPC error -32602; a server
+   * keeping an original's behaviour (the gateway, as PMCP) may answer with an `isError` result instead.
+   */
+  unknownTool?(name: string): CallToolResult;
+  /** Rewrites a tool's tools/list entry once, when it is first computed (e.g. trimmed for tokens). */
+  listing?(entry: Tool, tool: AnyTool<C>): Tool;
 }
 
 const JSON_SCHEMA_TARGET = "draft-2020-12";
@@ -106,6 +115,7 @@ export class ToolRegistry<C> {
         annotations: { ...resolveHints(tool.hints) },
       };
       if (tool.output) entry.outputSchema = jsonSchema(tool.output, "output") as Tool["outputSchema"];
+      if (this.options.listing) entry = this.options.listing(entry, tool);
       this.listings.set(tool, entry);
     }
     return entry;
@@ -140,6 +150,12 @@ export class ToolRegistry<C> {
     });
   }
 
+  private unknown(name: string): CallToolResult {
+    const answer = this.options.unknownTool?.(name);
+    if (answer) return answer;
+    throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${name}`);
+  }
+
   /**
    * Runs one call: find, select, validate, run, check the output. `declared` gives the connection's
    * `initialize` capabilities (2025-era); a 2026-07-28 request carries its own.
@@ -152,15 +168,18 @@ export class ToolRegistry<C> {
     declared?: () => ClientCapabilities | undefined,
   ): Promise<ToolOutcome> {
     const tool = this.byName.get(name);
-    if (!tool) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${name}`);
+    if (!tool) return this.unknown(name);
     if (!(selection.visible?.(tool) ?? true)) {
       const refusal = selection.refusal?.(tool);
       if (refusal) return errorResult(refusal);
-      throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${name}`);
+      return this.unknown(name);
     }
     const parsed = tool.input.safeParse(args ?? {});
     if (!parsed.success) {
-      return errorResult(`Invalid arguments for ${name}: ${describeIssues(parsed.error)}`);
+      return (
+        this.options.invalidArguments?.(tool, parsed.error) ??
+        errorResult(`Invalid arguments for ${name}: ${describeIssues(parsed.error)}`)
+      );
     }
     const refused = selection.refuse?.(tool);
     if (refused) return errorResult(refused);

@@ -265,7 +265,8 @@ export async function fetchAll(client: Client, kind: ListKind, signal?: AbortSig
   let cursor: string | undefined;
   for (let page = 0; page < MAX_PAGES && out.length < MAX_ITEMS; page++) {
     const params = cursor ? { cursor } : {};
-    const opts = { timeout: LIST_TIMEOUT_MS, ...(signal ? { signal } : {}) };
+    // Our own per-connection cache decides when to re-read (list_changed, no listChanged promise).
+    const opts = { timeout: LIST_TIMEOUT_MS, cacheMode: "refresh" as const, ...(signal ? { signal } : {}) };
     let items: unknown[];
     let next: string | undefined;
     if (kind === "resources") {
@@ -300,19 +301,17 @@ export function downstreamLists(core: GatewayCore): DownstreamLists {
   return lists;
 }
 
-/** Sends list_changed of one kind to this session whenever the aggregate changes; stops when it closes. */
-export function forwardListChanged(server: Server, lists: DownstreamLists, kind: ChangeKind): void {
-  const off = lists.onChange((k) => {
-    if (k !== kind) return;
+/**
+ * Tells one connected server instance whenever the aggregate resource or prompt list changes (2025-era
+ * sessions get the notification; on a 2026-07-28 stdio connection the SDK routes it to the client's
+ * subscriptions/listen stream). Returns the unsubscribe, called when the instance closes.
+ */
+export function forwardListChanged(server: Server, lists: DownstreamLists): () => void {
+  return lists.onChange((kind) => {
     const send = kind === "resources" ? server.sendResourceListChanged() : server.sendPromptListChanged();
-    // Before initialize completes or after the session ended there is no one to tell.
+    // Before initialize completes, or once the instance has closed, there is no one to tell.
     send.catch(() => {});
   });
-  const previous = server.onclose;
-  server.onclose = () => {
-    off();
-    previous?.();
-  };
 }
 
 // ---- pagination ------------------------------------------------------------------------------------
@@ -393,66 +392,4 @@ export class ByteBudget {
   note(what: string, b64: string): string {
     return `[${what} omitted: ${blobBytes(b64)} bytes exceeds the output cap (policy limits.max_output_bytes)]`;
   }
-}
-
-// ---- the gateway's own layer -----------------------------------------------------------------------
-
-type Handler = (request: any, extra: any) => unknown;
-
-/**
- * Resources and prompts the gateway serves itself are registered through McpServer (the L3 guide, and
- * the conformance fixtures of --conformance-fixtures), which installs its own handlers for the very
- * methods the proxy answers. The proxy claims those methods first; McpServer's handlers, set later,
- * become an inner layer that the proxy lists first and routes its own names and URIs to.
- */
-export class OwnLayer {
-  private readonly inner = new Map<string, Handler>();
-  private readonly methods = new Set<string>();
-  private readonly set: (method: string, handler: Handler) => void;
-
-  constructor(server: Server) {
-    const set = server.setRequestHandler.bind(server) as unknown as (
-      method: string,
-      handler: Handler,
-    ) => void;
-    this.set = set;
-    const assert = server.assertCanSetRequestHandler.bind(server);
-    server.assertCanSetRequestHandler = (method: string) => {
-      if (!this.methods.has(method)) assert(method);
-    };
-    (server as unknown as { setRequestHandler: unknown }).setRequestHandler = (
-      method: string,
-      handler: Handler,
-    ) => {
-      if (this.methods.has(method)) this.inner.set(method, handler);
-      else set(method, handler);
-    };
-  }
-
-  /** Installs the proxy's handler for a method; a later McpServer handler for it becomes the inner layer. */
-  claim(method: string, handler: Handler): void {
-    this.set(method, handler);
-    this.methods.add(method);
-  }
-
-  /** Calls the inner handler for a method, or returns undefined when the gateway registered nothing there. */
-  async call<T>(method: string, params: Record<string, unknown>, extra: unknown): Promise<T | undefined> {
-    const handler = this.inner.get(method);
-    if (!handler) return undefined;
-    return (await handler({ method, params }, extra)) as T;
-  }
-
-  has(method: string): boolean {
-    return this.inner.has(method);
-  }
-}
-
-const layers = new WeakMap<Server, OwnLayer>();
-export function ownLayer(server: Server): OwnLayer {
-  let layer = layers.get(server);
-  if (!layer) {
-    layer = new OwnLayer(server);
-    layers.set(server, layer);
-  }
-  return layer;
 }

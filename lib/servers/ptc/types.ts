@@ -24,6 +24,8 @@ export interface ServerState {
 export interface CallOptions {
   signal: AbortSignal;
   timeoutMs: number;
+  /** The downstream's progress notifications for this call (either protocol era). */
+  onProgress?: (progress: { progress: number; total?: number; message?: string }) => void;
 }
 
 /**

@@ -3,7 +3,7 @@ import { capOutput } from "../output-cap.ts";
 import { validateArgs } from "../schema-validate.ts";
 import { parseToolId } from "../types.ts";
 import { refuseChangedTool } from "./changed-guard.ts";
-import { defineTool, failure } from "./define.ts";
+import { failure, metaTool, reply, withoutArgs } from "./define.ts";
 import { replyForError, withFeedbackHint } from "./errors.ts";
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -12,27 +12,29 @@ const CEILING_MS = 600_000;
 /** How often a long call tells the client it is still running (only when it asked for progress). */
 const HEARTBEAT_MS = 5_000;
 
-export const invoke = defineTool({
-  verb: "invoke",
+const input = z
+  .object({
+    tool_id: z.string(),
+    arguments: z.record(z.string(), z.unknown()).optional(),
+    options: z
+      .object({
+        timeout_ms: z.number().int().min(1000).max(300_000).optional(),
+        max_output_chars: z.number().int().min(100).max(100_000).optional(),
+        redact_secrets: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export const invoke = metaTool({
+  name: "invoke",
   title: "Invoke",
   description: "Call a tool_id with arguments.",
-  input: z
-    .object({
-      tool_id: z.string(),
-      arguments: z.record(z.string(), z.unknown()).optional(),
-      options: z
-        .object({
-          timeout_ms: z.number().int().min(1000).max(300_000).optional(),
-          max_output_chars: z.number().int().min(100).max(100_000).optional(),
-          redact_secrets: z.boolean().optional(),
-        })
-        .strict()
-        .optional(),
-    })
-    .strict(),
-  unlisted: ["options.redact_secrets"],
-  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
-  async run(args, core, extra) {
+  input,
+  listedInput: withoutArgs(input, ["options.redact_secrets"]),
+  hints: ["openDestructive", { idempotentHint: false }],
+  async handler(args, { core, extra }) {
     const id = parseToolId(args.tool_id);
     if (!id) return failure(`tool_id must look like "server::tool", got "${args.tool_id}"`);
     if (!core.policy.toolAllowed(id.server, id.tool)) {
@@ -120,7 +122,7 @@ export const invoke = defineTool({
       const content = capped.content.length
         ? capped.content
         : [{ type: "text", text: ok ? "(no output)" : "(error without message)" }];
-      return { data, content, isError: !ok };
+      return reply({ data, content, isError: !ok });
     } catch (err) {
       if (call.controller.signal.aborted && !extra.mcpReq.signal.aborted) {
         const reason = call.controller.signal.reason;
