@@ -11,7 +11,6 @@ import { VERSION } from "./version.ts";
 
 /** Flags the CLI consumes itself; everything else is handed to the server as its options. */
 const COMMON_KEYS = new Set([
-  "conformanceFixtures",
   "transport",
   "host",
   "port",
@@ -32,19 +31,12 @@ function resolveAuthToken(flag: unknown, spec: ServerCommandSpec, env: Record<st
   return undefined;
 }
 
-/**
- * Wraps the app so every session's server answers logging/setLevel and, in the testing-aid mode
- * `--conformance-fixtures`, also carries the conformance suite's fixtures.
- */
-async function decorateApp(app: ServerApp, fixtures: boolean): Promise<ServerApp> {
-  const register = fixtures
-    ? (await import("../conformance/fixtures.ts")).registerConformanceFixtures
-    : undefined;
+/** Wraps the app so every server instance it builds answers logging/setLevel. */
+function decorateApp(app: ServerApp): ServerApp {
   return {
-    createServer() {
-      const server = app.createServer();
+    createServer(extensions) {
+      const server = app.createServer(extensions);
       ensureLoggingCapability(server);
-      register?.(server);
       return server;
     },
     close: () => app.close(),
@@ -91,7 +83,7 @@ export async function runServer(
       .then((mod) => mod.start({ options, env, log, version: VERSION, transport, invokedAs, builtins })),
   );
   return serve(
-    await decorateApp(app, Boolean(flags.conformanceFixtures)),
+    decorateApp(app),
     {
       transport,
       host: String(flags.host),

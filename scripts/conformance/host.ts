@@ -1,0 +1,36 @@
+// The conformance host: mcpkit's own CLI and command table, with every server's app wrapped so each
+// instance it builds carries the conformance fixtures (ServerExtensions). Test-only: the production
+// entry (main.ts) never imports this, so the shipped bundle has no fixture code. Built to
+// dist/conformance/host.mjs by `npm run conformance`; run it like mcpkit: `host.mjs pty --transport http`.
+import { SERVER_COMMANDS } from "../../lib/cli/commands.ts";
+import { main } from "../../lib/cli/main.ts";
+import type { ServerApp, ServerModule } from "../../lib/core/app.ts";
+import type { ServerCommandSpec } from "../../lib/core/command-spec.ts";
+import { echoCommand } from "../../tests/fixtures/echo-server.ts";
+import { conformanceExtensions } from "./fixtures/index.ts";
+
+function withFixtures(app: ServerApp): ServerApp {
+  return {
+    createServer: () => app.createServer(conformanceExtensions()),
+    close: () => app.close(),
+    listening: (url) => app.listening?.(url),
+  };
+}
+
+function fixtureCommand(spec: ServerCommandSpec): ServerCommandSpec {
+  const load = spec.load;
+  if (!load) return spec;
+  return {
+    ...spec,
+    load: async (): Promise<ServerModule> => {
+      const mod = await load();
+      return { start: async (ctx) => withFixtures(await mod.start(ctx)) };
+    },
+  };
+}
+
+await main(
+  process.argv.slice(2),
+  [process.argv[1] ?? ""],
+  [...SERVER_COMMANDS, echoCommand].map(fixtureCommand),
+);
