@@ -49,7 +49,6 @@ const GENERIC: Record<Era, string[]> = {
     "server-sse-multiple-streams",
     "dns-rebinding-protection",
     "server-session-lifecycle",
-    "server-sse-polling",
   ],
 };
 

@@ -2,7 +2,7 @@ import type { ServerApp, ServerContext } from "../core/app.ts";
 import type { ServerCommandSpec } from "../core/command-spec.ts";
 import { NotBuiltError } from "../core/errors.ts";
 import { createLogger, type LogLevel } from "../core/log.ts";
-import { ensureLoggingCapability } from "../core/mcp-capabilities.ts";
+import { ensureListMethods, ensureLoggingCapability } from "../core/mcp-capabilities.ts";
 import { redactor } from "../core/redact.ts";
 import { assertBindAllowed } from "../transport/guard.ts";
 import { ServerProcess, serve } from "../transport/serve.ts";
@@ -31,16 +31,18 @@ function resolveAuthToken(flag: unknown, spec: ServerCommandSpec, env: Record<st
   return undefined;
 }
 
-/** Wraps the app so every server instance it builds answers logging/setLevel. */
+/** Wraps the app so every server instance it builds answers logging/setLevel and the list methods. */
 function decorateApp(app: ServerApp): ServerApp {
   return {
     createServer(extensions) {
       const server = app.createServer(extensions);
       ensureLoggingCapability(server);
+      ensureListMethods(server);
       return server;
     },
     close: () => app.close(),
     listening: (url) => app.listening?.(url),
+    events: app.events,
   };
 }
 

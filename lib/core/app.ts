@@ -1,4 +1,4 @@
-import type { McpServer } from "@modelcontextprotocol/server";
+import type { McpServer, ServerEventBus } from "@modelcontextprotocol/server";
 import type { Logger } from "./log.ts";
 import type { ToolCall } from "./tools/define-tool.ts";
 import type { AnyTool } from "./tools/tool-registry.ts";
@@ -43,6 +43,12 @@ export interface ServerApp {
   close(): Promise<void>;
   /** Told the URL once an http/sse transport listens (with --port 0, the port picked). */
   listening?(url: string): void;
+  /**
+   * Where the app publishes list changes for 2026-07-28 clients of the stateless HTTP transport (their
+   * `subscriptions/listen` streams outlive every per-request instance); the transport hands it to
+   * `createMcpHandler`. Sessions and stdio connections are told through their own instance instead.
+   */
+  events?: ServerEventBus;
 }
 
 /** The shape every `lib/servers/<name>/index.ts` exports. */

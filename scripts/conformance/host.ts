@@ -2,6 +2,7 @@
 // instance it builds carries the conformance fixtures (ServerExtensions). Test-only: the production
 // entry (main.ts) never imports this, so the shipped bundle has no fixture code. Built to
 // dist/conformance/host.mjs by `npm run conformance`; run it like mcpkit: `host.mjs pty --transport http`.
+import { InMemoryServerEventBus } from "@modelcontextprotocol/server";
 import { SERVER_COMMANDS } from "../../lib/cli/commands.ts";
 import { main } from "../../lib/cli/main.ts";
 import type { ServerApp, ServerModule } from "../../lib/core/app.ts";
@@ -10,10 +11,13 @@ import { echoCommand } from "../../tests/fixtures/echo-server.ts";
 import { conformanceExtensions } from "./fixtures/index.ts";
 
 function withFixtures(app: ServerApp): ServerApp {
+  // The fixtures' list-change triggers need a bus for 2026-07-28 HTTP clients; the app's own if it has one.
+  const events = app.events ?? new InMemoryServerEventBus();
   return {
-    createServer: () => app.createServer(conformanceExtensions()),
+    createServer: () => app.createServer(conformanceExtensions(events)),
     close: () => app.close(),
     listening: (url) => app.listening?.(url),
+    events,
   };
 }
 

@@ -1,39 +1,9 @@
 import { spawn } from "node:child_process";
-import { resolve } from "node:path";
 import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { afterAll, describe, expect, it } from "vitest";
-import { baseEnv, connectHttp, type HttpProcess, isAlive, ROOT, waitFor } from "../helpers/mcpkit.ts";
-
-// The echo fixture is served through the real CLI, command table and transport layer.
-const ECHO = resolve(ROOT, "dist/test/echo-cli.mjs");
-
-async function startEcho(args: string[], env: Record<string, string> = {}): Promise<HttpProcess> {
-  const child = spawn("node", [ECHO, "echo", ...args], {
-    env: baseEnv(env),
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let err = "";
-  const exited = new Promise<number | string | null>((res) => child.once("exit", (c, s) => res(c ?? s)));
-  const url = await new Promise<string>((res, rej) => {
-    child.stderr!.on("data", (d: Buffer) => {
-      err += d.toString();
-      const m = /listening on (\S+)/.exec(err);
-      if (m) res(m[1]!);
-    });
-    void exited.then((c) => rej(new Error(`exited ${c}: ${err}`)));
-  });
-  return {
-    child,
-    url,
-    origin: new URL(url).origin,
-    stderr: () => err,
-    stop: async (sig = "SIGTERM") => {
-      if (child.exitCode === null && child.signalCode === null) child.kill(sig);
-      return exited;
-    },
-  };
-}
+import { baseEnv, connectHttp, type HttpProcess, isAlive, waitFor } from "../helpers/mcpkit.ts";
+import { ECHO, startEcho } from "./echo.ts";
 
 async function childPid(client: Client): Promise<number> {
   const r = await client.callTool({ name: "child_pid", arguments: {} });
