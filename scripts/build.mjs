@@ -3,9 +3,11 @@
 // stay external: npm installs them as dependencies, and they cannot be inlined into one JS file.
 // Code splitting keeps start-up cheap: each server, the HTTP stack, the tokenizer and the TypeScript
 // stripper are chunks loaded on first use, so `mcpkit pty` never parses the gateway or gpt-tokenizer.
-import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { chmod } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { basename, dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 export const EXTERNAL = ["@lydell/node-pty", "quickjs-emscripten", "@jitl/*", "bun", "bun:*"];
@@ -27,6 +29,62 @@ const unbuiltServers = {
       resolveDir: dirname(args.path),
       loader: "js",
     }));
+  },
+};
+
+/**
+ * The v2 SDK's server and client each construct a default JSON Schema validator, and their Node `_shims`
+ * module imports ajv (about 290 KB of source per package) to do it, on every start, though most runs
+ * never validate a JSON Schema (elicitation answers, downstream tool outputs). This swaps in shims that
+ * build the SDK's own ajv validator on first use: the same validator, ajv evaluated only when needed.
+ * The build fails if the SDK's shim exports something the replacement does not.
+ */
+const LAZY_SHIM_EXTRAS = {
+  server: 'export { default as process } from "node:process";',
+  client: "export const CORS_IS_POSSIBLE = false;",
+};
+const lazySdkValidators = {
+  name: "lazy-sdk-validators",
+  setup(b) {
+    b.onResolve({ filter: /^@modelcontextprotocol\/(server|client)\/_shims$/ }, (args) => ({
+      path: args.path.split("/")[1],
+      namespace: "lazy-sdk-shims",
+    }));
+    b.onLoad({ filter: /.*/, namespace: "lazy-sdk-shims" }, (args) => {
+      const pkg = args.path;
+      const real = readFileSync(
+        createRequire(import.meta.url).resolve(`@modelcontextprotocol/${pkg}/_shims`),
+        "utf8",
+      );
+      const exported = [...real.matchAll(/export\s*\{([^}]*)\}/g)].flatMap((m) =>
+        m[1].split(",").map((e) =>
+          e
+            .trim()
+            .split(/\s+as\s+/)
+            .pop(),
+        ),
+      );
+      const provided = [
+        "DefaultJsonSchemaValidator",
+        ...(pkg === "server" ? ["process"] : ["CORS_IS_POSSIBLE"]),
+      ];
+      const missing = exported.filter((e) => e && !provided.includes(e));
+      if (missing.length)
+        throw new Error(`lazy-sdk-validators: ${pkg}/_shims now also exports ${missing.join(", ")}`);
+      return {
+        contents: `${LAZY_SHIM_EXTRAS[pkg]}
+export class DefaultJsonSchemaValidator {
+  #ajv;
+  getValidator(schema) {
+    this.#ajv ??= new (require("@modelcontextprotocol/${pkg}/validators/ajv").AjvJsonSchemaValidator)();
+    return this.#ajv.getValidator(schema);
+  }
+}
+`,
+        resolveDir: dirname(fileURLToPath(import.meta.url)),
+        loader: "js",
+      };
+    });
   },
 };
 
@@ -69,7 +127,7 @@ export async function buildBundle({
     sourcemap: false,
     legalComments: "none",
     external: EXTERNAL,
-    plugins: [unbuiltServers],
+    plugins: [unbuiltServers, lazySdkValidators],
     banner: {
       js: "#!/usr/bin/env node\nimport{createRequire as __mcpkitCreateRequire}from'node:module';const require=__mcpkitCreateRequire(import.meta.url);",
     },

@@ -45,7 +45,8 @@ export const serverTargets: Record<string, () => Promise<PreparedTarget>> = {
       args: [],
       env: baseEnv({ HOME: s.dir }),
       cwd: s.dir,
-      trivialCall: { name: "pty_list", arguments: {} },
+      // pty_list needs an owner (without one it answers a tool error, a different, slower path).
+      trivialCall: { name: "pty_list", arguments: { owner: "bench" } },
       cleanup: s.cleanup,
     };
   },

@@ -56,6 +56,51 @@ describe("stdio transport", () => {
   });
 });
 
+describe("stdio under backpressure", () => {
+  it("a client that reads late still gets every answer, and stderr stays quiet (no listener warning)", async () => {
+    const child = spawn("node", [ECHO, "echo"], { env: baseEnv(), stdio: ["pipe", "pipe", "pipe"] });
+    let err = "";
+    child.stderr.on("data", (d: Buffer) => {
+      err += d;
+    });
+    child.stdout.pause();
+    const n = 3000;
+    const lines = [
+      JSON.stringify({
+        jsonrpc: "2.0",
+        id: 0,
+        method: "initialize",
+        params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "t", version: "0" } },
+      }),
+      JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }),
+    ];
+    const pad = "x".repeat(200);
+    for (let i = 1; i <= n; i++) {
+      lines.push(
+        JSON.stringify({
+          jsonrpc: "2.0",
+          id: i,
+          method: "tools/call",
+          params: { name: "echo", arguments: { text: pad } },
+        }),
+      );
+    }
+    child.stdin.write(`${lines.join("\n")}\n`);
+    // Let the server answer into a full pipe for a while before anyone reads.
+    await new Promise((r) => setTimeout(r, 1500));
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => {
+      out += d;
+    });
+    child.stdout.resume();
+    await waitFor(() => out.split("\n").filter(Boolean).length >= n + 1, 30_000);
+    const exited = new Promise((r) => child.once("exit", r));
+    child.stdin.end();
+    expect(await exited).toBe(0);
+    expect(err).not.toContain("MaxListenersExceededWarning");
+  });
+});
+
 describe("Streamable HTTP transport", () => {
   it("serves sessions at /mcp and answers /healthz", async () => {
     const p = await startEcho(["--transport", "http", "--port", "0"]);
