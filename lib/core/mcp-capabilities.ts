@@ -15,11 +15,11 @@ export function ensureLoggingCapability(server: McpServer): void {
 }
 
 /**
- * Every mcpkit server answers the resource and prompt list methods, as the Python originals did (their
- * framework answers them for every server): one without resources or prompts lists none instead of
- * answering -32601, so clients that ask unprompted, and caches keyed on the list results, get an answer.
- * Reading an unknown resource or prompt is then -32602 (SEP-2164). Call after the server registered its
- * own resources and prompts (a later registration would collide with these handlers), before connect.
+ * Every mcpkit server answers the resource and prompt list methods: one without resources or prompts
+ * lists none instead of answering -32601, so clients that ask unprompted (many do right after connecting)
+ * and caches keyed on the list results get an answer. Reading an unknown resource or prompt is then
+ * -32602 (SEP-2164). Call after the server registered its own resources and prompts (a later
+ * registration would collide with these handlers), before connect.
  */
 export function ensureListMethods(server: McpServer): void {
   const declared = server.server.getCapabilities();
