@@ -35,14 +35,16 @@ const unbuiltServers = {
 /**
  * The v2 SDK's server and client each construct a default JSON Schema validator, and their Node `_shims`
  * module imports ajv (about 290 KB of source per package) to do it, on every start, though most runs
- * never validate a JSON Schema (elicitation answers, downstream tool outputs). This swaps in shims that
- * build the SDK's own ajv validator on first use: the same validator, ajv evaluated only when needed.
- * The build fails if the SDK's shim exports something the replacement does not.
+ * never validate a JSON Schema (elicitation answers, downstream tool outputs). In the bundle the shims are
+ * replaced by ones that load the SDK's own ajv validator on first use, from a CommonJS file of its own
+ * (`chunks/ajv-validator-<package>.cjs`, built beside the chunks), so a start neither evaluates nor parses
+ * it. The build fails if the SDK's shim exports something the replacement does not.
  */
-const LAZY_SHIM_EXTRAS = {
+const SDK_SHIM_EXTRAS = {
   server: 'export { default as process } from "node:process";',
   client: "export const CORS_IS_POSSIBLE = false;",
 };
+const ajvChunk = (pkg) => `ajv-validator-${pkg}.cjs`;
 const lazySdkValidators = {
   name: "lazy-sdk-validators",
   setup(b) {
@@ -71,12 +73,22 @@ const lazySdkValidators = {
       const missing = exported.filter((e) => e && !provided.includes(e));
       if (missing.length)
         throw new Error(`lazy-sdk-validators: ${pkg}/_shims now also exports ${missing.join(", ")}`);
+      // This code lands in dist/mcpkit.mjs or in a chunk: the validator file is beside it or in chunks/.
       return {
-        contents: `${LAZY_SHIM_EXTRAS[pkg]}
+        contents: `import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+${SDK_SHIM_EXTRAS[pkg]}
+function loadAjv() {
+  for (const rel of ["./${ajvChunk(pkg)}", "./chunks/${ajvChunk(pkg)}"]) {
+    const file = fileURLToPath(new URL(rel, import.meta.url));
+    if (existsSync(file)) return require(file);
+  }
+  throw new Error("mcpkit: ${ajvChunk(pkg)} is missing beside the bundle's chunks; reinstall mcpkit");
+}
 export class DefaultJsonSchemaValidator {
   #ajv;
   getValidator(schema) {
-    this.#ajv ??= new (require("@modelcontextprotocol/${pkg}/validators/ajv").AjvJsonSchemaValidator)();
+    this.#ajv ??= new (loadAjv().AjvJsonSchemaValidator)();
     return this.#ajv.getValidator(schema);
   }
 }
@@ -87,6 +99,27 @@ export class DefaultJsonSchemaValidator {
     });
   },
 };
+
+/** The SDK's ajv validators as CommonJS files of their own, loaded by the shims above on first use. */
+async function buildAjvChunks(chunksDir, minify) {
+  const out = [];
+  for (const pkg of Object.keys(SDK_SHIM_EXTRAS)) {
+    const outfile = join(chunksDir, ajvChunk(pkg));
+    await build({
+      entryPoints: [createRequire(import.meta.url).resolve(`@modelcontextprotocol/${pkg}/validators/ajv`)],
+      outfile,
+      bundle: true,
+      platform: "node",
+      format: "cjs",
+      target: "node20",
+      minify,
+      legalComments: "none",
+      logLevel: "warning",
+    });
+    out.push(resolve(outfile));
+  }
+  return out;
+}
 
 /** Old chunks a running mcpkit may still load lazily are kept this long after a rebuild. */
 const STALE_CHUNK_GRACE_MS = 10 * 60 * 1000;
@@ -135,6 +168,7 @@ export async function buildBundle({
   });
   // Chunk names carry content hashes, so a rebuild adds files; drop the ones no longer referenced.
   const written = new Set(Object.keys(result.metafile.outputs).map((p) => resolve(p)));
+  for (const file of await buildAjvChunks(join(outdir, "chunks"), minify)) written.add(file);
   pruneChunks(resolve(outdir, "chunks"), written, clean);
   await chmod(outfile, 0o755);
   return outfile;
