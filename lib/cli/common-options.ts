@@ -41,9 +41,5 @@ export function commonServerOptions(defaultPort: number, authEnv: string[]): Opt
       .choices(["debug", "info", "warn", "error", "silent"])
       .env("MCPKIT_LOG_LEVEL"),
     new Option("--log-format <format>", "stderr log format").choices(["text", "json"]).default("text"),
-    new Option(
-      "--conformance-fixtures",
-      "testing aid: also register the MCP conformance suite's test_* tools, resources and prompts",
-    ),
   ];
 }

@@ -2,7 +2,7 @@ import type { ServerApp, ServerContext } from "../core/app.ts";
 import type { ServerCommandSpec } from "../core/command-spec.ts";
 import { NotBuiltError } from "../core/errors.ts";
 import { createLogger, type LogLevel } from "../core/log.ts";
-import { ensureLoggingCapability } from "../core/mcp-capabilities.ts";
+import { ensureListMethods, ensureLoggingCapability } from "../core/mcp-capabilities.ts";
 import { redactor } from "../core/redact.ts";
 import { assertBindAllowed } from "../transport/guard.ts";
 import { ServerProcess, serve } from "../transport/serve.ts";
@@ -11,7 +11,6 @@ import { VERSION } from "./version.ts";
 
 /** Flags the CLI consumes itself; everything else is handed to the server as its options. */
 const COMMON_KEYS = new Set([
-  "conformanceFixtures",
   "transport",
   "host",
   "port",
@@ -32,19 +31,13 @@ function resolveAuthToken(flag: unknown, spec: ServerCommandSpec, env: Record<st
   return undefined;
 }
 
-/**
- * Wraps the app so every session's server answers logging/setLevel and, in the testing-aid mode
- * `--conformance-fixtures`, also carries the conformance suite's fixtures.
- */
-async function decorateApp(app: ServerApp, fixtures: boolean): Promise<ServerApp> {
-  const register = fixtures
-    ? (await import("../conformance/fixtures.ts")).registerConformanceFixtures
-    : undefined;
+/** Wraps the app so every server instance it builds answers logging/setLevel and the list methods. */
+function decorateApp(app: ServerApp): ServerApp {
   return {
-    createServer() {
-      const server = app.createServer();
+    createServer(extensions) {
+      const server = app.createServer(extensions);
       ensureLoggingCapability(server);
-      register?.(server);
+      ensureListMethods(server);
       return server;
     },
     close: () => app.close(),
@@ -92,7 +85,7 @@ export async function runServer(
       .then((mod) => mod.start({ options, env, log, version: VERSION, transport, invokedAs, builtins })),
   );
   return serve(
-    await decorateApp(app, Boolean(flags.conformanceFixtures)),
+    decorateApp(app),
     {
       transport,
       host: String(flags.host),

@@ -1,13 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { NodeStreamableHTTPServerTransport, toNodeHandler, toWebRequest } from "@modelcontextprotocol/node";
+import { NodeStreamableHTTPServerTransport, toNodeHandler } from "@modelcontextprotocol/node";
 import type { McpServer } from "@modelcontextprotocol/server";
-import { createMcpHandler, isInitializeRequest, isLegacyRequest } from "@modelcontextprotocol/server";
+import { createMcpHandler, isInitializeRequest } from "@modelcontextprotocol/server";
 import { SSEServerTransport } from "@modelcontextprotocol/server-legacy/sse";
 import type { ServerApp } from "../core/app.ts";
 import { StartupError } from "../core/errors.ts";
 import { BadJsonError, BodyTooLargeError, readJsonBody } from "./body.ts";
+import { isModernRequest } from "./era.ts";
 import { assertBindAllowed, checkBearer, checkHostAndOrigin, isLoopbackHost } from "./guard.ts";
 import type { HttpOptions } from "./options.ts";
 
@@ -77,9 +78,11 @@ function isInitialize(body: unknown): boolean {
  * `/mcp` serves both protocol eras from the same app. A request carrying the 2026-07-28 `_meta` envelope
  * is served statelessly (one server instance per request, no session); a 2025-era client opens a session
  * with `initialize` and keeps it (`Mcp-Session-Id`), because list_changed, progress and elicitation reach
- * it over that session's streams.
+ * it over that session's streams. The checks in front (Host/Origin, bearer token, body cap) apply to both.
+ * Routing uses the SDK's own classifier, so a malformed 2026-07-28 claim gets the modern handler's errors.
+ *
+ * Throws unless the bind is safe: loopback, or a token, or an explicit --allow-unauthenticated.
  */
-/** Throws unless the bind is safe: loopback, or a token, or an explicit --allow-unauthenticated. */
 export async function serveHttp(
   app: ServerApp,
   opts: HttpOptions,
@@ -105,9 +108,7 @@ export async function serveHttp(
     const sessionId = Array.isArray(sid) ? sid[0] : sid;
     if (req.method === "POST") {
       const body = await readJsonBody(req, opts.maxBodyBytes);
-      if (!sessionId && !(await isLegacyRequest(await toWebRequest(req, body)))) {
-        return serveModern(req, res, body);
-      }
+      if (!sessionId && isModernRequest(req, body)) return serveModern(req, res, body);
       if (sessionId) {
         const s = streamable.get(sessionId);
         if (!s) return sendJsonRpcError(res, 404, "Session not found: start a new session with initialize");
@@ -139,7 +140,7 @@ export async function serveHttp(
       // Without a session this is no 2025-era stream: the 2026-07-28 handler answers (405 for both).
       if (!sessionId) return serveModern(req, res);
       const s = streamable.get(sessionId);
-      if (!s) return sendJsonRpcError(res, sessionId ? 404 : 400, "Missing or unknown Mcp-Session-Id header");
+      if (!s) return sendJsonRpcError(res, 404, "Session not found: start a new session with initialize");
       return s.transport.handleRequest(req, res);
     }
     res.writeHead(405, { allow: "GET, POST, DELETE" }).end();

@@ -120,10 +120,20 @@ export class StdioLineTransport implements Transport {
     this.onclose?.();
   }
 
+  /** Senders waiting for stdout to drain; one `drain` listener serves them all. */
+  private draining: Array<() => void> = [];
+  private readonly drained = () => {
+    const waiting = this.draining;
+    this.draining = [];
+    for (const resolve of waiting) resolve();
+  };
+
   send(message: JSONRPCMessage): Promise<void> {
+    if (this.stdout.write(serializeMessage(message))) return Promise.resolve();
+    // A client that reads slowly while we answer fast: wait for the pipe without piling up a listener
+    // per message (Node warns past ten, on stderr, which clients show as errors).
     return new Promise((resolve) => {
-      if (this.stdout.write(serializeMessage(message))) resolve();
-      else this.stdout.once("drain", () => resolve());
+      if (this.draining.push(resolve) === 1) this.stdout.once("drain", this.drained);
     });
   }
 }
