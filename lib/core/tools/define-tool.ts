@@ -18,6 +18,11 @@ export interface ToolCall {
   progress(progress: number, total?: number, message?: string): void;
   /** The SDK's request context (elicitation, input responses of a retried call, HTTP auth info). */
   request: SdkContext;
+  /**
+   * The authenticated caller (OAuth over HTTP): its subject, client and scopes, never its token.
+   * Undefined on stdio, with a static token, or without auth.
+   */
+  caller?: { subject: string; clientId?: string; scopes: readonly string[] };
 }
 
 /** What a handler returns: a tool result, or (2026-07-28) a request for input before it can finish. */
