@@ -5,6 +5,8 @@ import { DEFAULT_SCOPE_MAP_TEXT, parseScopeMap, type ScopeMap } from "./scopes.t
 /** Everything the OAuth resource server needs, validated at start-up (no network yet). */
 export interface OAuthSettings {
   issuer: URL;
+  /** The issuer exactly as configured (a trailing slash matters: it must match the metadata's `issuer`). */
+  issuerId: string;
   /** This server's MCP URL as clients reach it; undefined = derived from the listener. */
   resource?: URL;
   /** Accepted `aud` values (normalised); undefined = this server's resource URLs. */
@@ -80,6 +82,7 @@ export function resolveOAuthSettings(
 
   return {
     issuer,
+    issuerId: issuerText,
     resource,
     audiences,
     scopes: parseScopeMap(trimmed(flags.oauthScopes) ?? DEFAULT_SCOPE_MAP_TEXT),

@@ -76,8 +76,13 @@ export function createOAuthGate(settings: OAuthSettings, log: Logger, staticToke
     jwksCooldownMs: settings.jwksCooldownMs,
   });
   // Discover early so the first request does not wait, and say so once if the issuer is unreachable.
+  // The PRM names the issuer as its metadata spells it (clients compare the two exactly).
+  let issuerId = settings.issuerId;
   verifier.issuerMetadata().then(
-    (m) => log.debug("oauth: issuer metadata loaded", { issuer: m.issuer }),
+    (m) => {
+      issuerId = m.issuer;
+      log.debug("oauth: issuer metadata loaded", { issuer: m.issuer });
+    },
     (err: Error) =>
       log.warn(`oauth: ${err.message}; tokens are refused (503) until the issuer answers`, {
         issuer: settings.issuer.href,
@@ -86,7 +91,7 @@ export function createOAuthGate(settings: OAuthSettings, log: Logger, staticToke
 
   const metadataDocument = (resource: URL): OAuthProtectedResourceMetadata => ({
     resource: resource.href,
-    authorization_servers: [settings.issuer.href],
+    authorization_servers: [issuerId],
     scopes_supported: scopes,
     bearer_methods_supported: ["header"],
     resource_name: "mcpkit",
@@ -143,7 +148,7 @@ export function createOAuthGate(settings: OAuthSettings, log: Logger, staticToke
         res
           .writeHead(404, { "content-type": "text/plain; charset=utf-8" })
           .end(
-            `Not found: mcpkit is an OAuth resource server, not an authorization server. Sign in at ${settings.issuer.href} (named in ${PRM_PREFIX}).\n`,
+            `Not found: mcpkit is an OAuth resource server, not an authorization server. Sign in at ${issuerId} (named in ${PRM_PREFIX}).\n`,
           );
         return true;
       }
@@ -176,6 +181,18 @@ export function createOAuthGate(settings: OAuthSettings, log: Logger, staticToke
         return true;
       }
 
+      if (!req.headers.authorization?.trim()) {
+        // RFC 6750 §3.1: a request without credentials gets the challenge without an error code.
+        res
+          .writeHead(401, {
+            "www-authenticate": `Bearer resource_metadata="${resourceMetadataUrl}"${scopes.length ? `, scope="${scopes.join(" ")}"` : ""}`,
+            "content-type": "text/plain; charset=utf-8",
+          })
+          .end(
+            `Unauthorized: this MCP server takes OAuth access tokens issued by ${issuerId} (send Authorization: Bearer <token>); its metadata is at ${resourceMetadataUrl}.\n`,
+          );
+        return false;
+      }
       let verified: VerifiedToken | undefined;
       let info: AuthInfo;
       try {

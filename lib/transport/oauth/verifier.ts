@@ -1,7 +1,14 @@
 import { createHash } from "node:crypto";
 import type { AuthInfo, OAuthTokenVerifier } from "@modelcontextprotocol/server";
 import { OAuthError, OAuthErrorCode } from "@modelcontextprotocol/server";
-import { createRemoteJWKSet, decodeProtectedHeader, errors, type JWTPayload, jwtVerify } from "jose";
+import {
+  createRemoteJWKSet,
+  customFetch,
+  decodeProtectedHeader,
+  errors,
+  type JWTPayload,
+  jwtVerify,
+} from "jose";
 import { discoverIssuer, type IssuerMetadata } from "./issuer.ts";
 import { scopesFromClaims } from "./scopes.ts";
 
@@ -87,7 +94,7 @@ export class IssuerTokenVerifier implements Pick<OAuthTokenVerifier, "verifyAcce
   private readonly fetchFn: typeof fetch;
 
   constructor(private readonly opts: VerifierOptions) {
-    this.fetchFn = opts.fetchFn ?? ((...a) => fetch(...a));
+    this.fetchFn = opts.fetchFn ?? fetchOnceMore;
   }
 
   /** The issuer's metadata, discovered once; a failed discovery is tried again after a pause. */
@@ -128,6 +135,7 @@ export class IssuerTokenVerifier implements Pick<OAuthTokenVerifier, "verifyAcce
     this.jwks ??= createRemoteJWKSet(new URL(metadata.jwks_uri), {
       cooldownDuration: this.opts.jwksCooldownMs,
       timeoutDuration: 5000,
+      [customFetch]: this.fetchFn,
     });
     let payload: JWTPayload;
     try {
@@ -253,6 +261,19 @@ export class IssuerTokenVerifier implements Pick<OAuthTokenVerifier, "verifyAcce
     return verified;
   }
 }
+
+/**
+ * fetch, tried once more when the connection fails before an answer: a pooled keep-alive socket that
+ * the issuer closed (a restart, a load balancer) must not turn into a refused token.
+ */
+const fetchOnceMore: typeof fetch = async (input, init) => {
+  try {
+    return await fetch(input, init);
+  } catch (err) {
+    if (init?.signal?.aborted || !(err instanceof TypeError)) throw err;
+    return fetch(input, init);
+  }
+};
 
 /** Three dot-separated parts whose first decodes as a JOSE header: a JWS (a JWT access token). */
 function looksLikeJws(token: string): boolean {
