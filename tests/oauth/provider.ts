@@ -27,7 +27,7 @@ export const REDIRECT_URI = "http://127.0.0.1:53682/callback";
 export const CLIENTS = {
   /** client_credentials, both scopes. */
   machine: { id: "machine", secret: "machine-secret-value-1234" },
-  /** client_credentials, read scope only. */
+  /** client_credentials; the provider grants it the read scope only, whatever it asks for. */
   reader: { id: "reader", secret: "reader-secret-value-1234" },
   /** For mcpkit's RFC 7662 introspection calls. */
   introspector: { id: "introspector", secret: "introspector-secret-value-1234" },
@@ -83,7 +83,6 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
         grant_types: ["client_credentials"],
         redirect_uris: [],
         response_types: [],
-        scope: "mcp:read",
       },
       {
         client_id: CLIENTS.introspector.id,
@@ -106,8 +105,9 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
         enabled: true,
         defaultResource: () => undefined as unknown as string,
         useGrantedResource: () => true,
-        getResourceServerInfo: (_ctx: unknown, resource: string) => ({
-          scope: "mcp:read mcp:write",
+        // Like an IdP whose policy grants each client a subset: the reader gets mcp:read, however asked.
+        getResourceServerInfo: (_ctx: unknown, resource: string, client: { clientId: string }) => ({
+          scope: client.clientId === CLIENTS.reader.id ? "mcp:read" : "mcp:read mcp:write",
           audience: resource,
           accessTokenTTL: 600,
           accessTokenFormat: format,
