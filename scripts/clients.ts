@@ -15,6 +15,7 @@ import { bigClientRows } from "./clients/big.ts";
 import { BASE_CLIENTS, BIG_CLIENTS, ensureInstalled } from "./clients/install.ts";
 import { issueRows, packRow, type Row } from "./clients/issue-rows.ts";
 import { type Cell, cellPassed, runCell, SERVERS, TRANSPORTS } from "./clients/matrix.ts";
+import { oauthRow } from "./clients/oauth-rows.ts";
 import { ROOT } from "./clients/proc.ts";
 
 const argv = process.argv.slice(2);
@@ -74,8 +75,8 @@ async function main(): Promise<number> {
     report.push("## Clients × servers × transports", "", t, "");
   }
 
-  const rows = only ? [] : [...(await issueRows(dir))];
-  const big = all ? await bigClientRows(dir, say) : [];
+  const rows = only ? [] : [...(await issueRows(dir)), await oauthRow(dir, "mcp-remote")];
+  const big = all ? [...(await bigClientRows(dir, say)), await oauthRow(dir, "claude")] : [];
   if (!only) rows.push(await packRow());
   for (const r of [...rows, ...big]) say(`${r.passed ? "ok  " : "FAIL"} ${r.id} ${r.title}`);
   if (rows.length)

@@ -46,6 +46,8 @@ export interface RunningProvider {
   issuer: string;
   port: number;
   keys: SigningKey[];
+  /** "METHOD /path" of every request the provider received, in order. */
+  requests: string[];
   close(): Promise<void>;
   /** Signs an arbitrary JWT with one of this provider's keys (or any key), for negative tests. */
   sign(
@@ -119,6 +121,8 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
   });
   // The provider's own warnings (development interactions) are noise in test output.
   provider.on("server_error", () => {});
+  const requests: string[] = [];
+  server.on("request", (req) => requests.push(`${req.method} ${(req.url ?? "").split("?")[0]}`));
   server.on("request", provider.callback());
 
   const first = opts.keys[0]!;
@@ -126,6 +130,7 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
     issuer,
     port,
     keys: opts.keys,
+    requests,
     close: () =>
       new Promise<void>((res) => {
         server.closeAllConnections();

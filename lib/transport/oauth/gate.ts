@@ -132,6 +132,7 @@ export function createOAuthGate(settings: OAuthSettings, log: Logger, staticToke
       if (url.pathname === PRM_PREFIX || url.pathname.startsWith(`${PRM_PREFIX}/`)) {
         const resource = metadataFor(url.pathname);
         if (!resource) return false;
+        log.debug("oauth: protected-resource metadata requested", { path: url.pathname, method: req.method });
         const cors = { "access-control-allow-origin": "*" };
         if (req.method === "OPTIONS") {
           res.writeHead(204, { ...cors, "access-control-allow-methods": "GET, HEAD, OPTIONS" }).end();
@@ -145,6 +146,7 @@ export function createOAuthGate(settings: OAuthSettings, log: Logger, staticToke
         return true;
       }
       if (AS_PATHS.test(url.pathname)) {
+        log.debug("oauth: authorization-server path probed", { path: url.pathname });
         res
           .writeHead(404, { "content-type": "text/plain; charset=utf-8" })
           .end(
@@ -183,6 +185,7 @@ export function createOAuthGate(settings: OAuthSettings, log: Logger, staticToke
 
       if (!req.headers.authorization?.trim()) {
         // RFC 6750 §3.1: a request without credentials gets the challenge without an error code.
+        log.debug("oauth: request without a token", { path: url.pathname, method: req.method });
         res
           .writeHead(401, {
             "www-authenticate": `Bearer resource_metadata="${resourceMetadataUrl}"${scopes.length ? `, scope="${scopes.join(" ")}"` : ""}`,
