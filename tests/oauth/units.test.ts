@@ -37,6 +37,11 @@ describe("scope map (--oauth-scopes)", () => {
     expect(missingScopeFor(map, ["mcp:write"], HINTS.openRead)).toBeUndefined();
     expect(missingScopeFor(map, [], HINTS.read)).toBe("mcp:read");
     expect(missingScopeFor(parseScopeMap("read=*"), [], HINTS.read)).toBeUndefined();
+    // Entra: asked for api://app/mcp.write, the token's scp says mcp.write.
+    const entra = parseScopeMap("read=api://app/mcp.read,write=api://app/mcp.write");
+    expect(missingScopeFor(entra, ["mcp.write"], HINTS.write)).toBeUndefined();
+    expect(missingScopeFor(entra, ["mcp.read"], HINTS.write)).toBe("api://app/mcp.write");
+    expect(missingScopeFor(entra, ["app/mcp.read"], HINTS.read)).toBeUndefined();
     expect(advertisedScopes(parseScopeMap("read=*,write=w"))).toEqual(["w"]);
   });
 

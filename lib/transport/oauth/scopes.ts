@@ -54,10 +54,14 @@ export function advertisedScopes(map: ScopeMap): string[] {
   return [...new Set([...map.read, ...map.write])].filter((s) => s !== "*");
 }
 
-/** What a set of granted scopes opens. */
+/**
+ * What a set of granted scopes opens. A configured scope also matches its last path segment, because Entra
+ * ID is asked for `api://<app>/mcp.read` but writes `mcp.read` into the token's `scp`.
+ */
 export function grantedClasses(map: ScopeMap, granted: readonly string[]): { read: boolean; write: boolean } {
   const has = new Set(granted);
-  const opens = (cls: readonly string[]) => cls.some((s) => s === "*" || has.has(s));
+  const held = (s: string) => s === "*" || has.has(s) || granted.some((g) => s.endsWith(`/${g}`));
+  const opens = (cls: readonly string[]) => cls.some(held);
   const write = opens(map.write);
   return { write, read: write || opens(map.read) };
 }

@@ -187,7 +187,8 @@ export class IssuerTokenVerifier implements Pick<OAuthTokenVerifier, "verifyAcce
     const exp = claims.exp;
     if (typeof exp !== "number") throw invalid("the token has no expiry (exp)");
     const sub = typeof claims.sub === "string" && claims.sub ? claims.sub : undefined;
-    const clientId = [claims.client_id, claims.azp, claims.appid].find(
+    // client_id (RFC 9068), azp (OIDC, Keycloak, Auth0), appid (Entra v1), cid (Okta)
+    const clientId = [claims.client_id, claims.azp, claims.appid, claims.cid].find(
       (v): v is string => typeof v === "string" && v.length > 0,
     );
     const subject = sub ?? clientId;
