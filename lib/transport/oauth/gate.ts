@@ -95,7 +95,6 @@ export function createOAuthGate(settings: OAuthSettings, log: Logger, staticToke
     scopes_supported: scopes,
     bearer_methods_supported: ["header"],
     resource_name: "mcpkit",
-    resource_documentation: "https://www.npmjs.com/package/mcpkit",
   });
 
   /** PRM paths: the bare one (primary endpoint), `/mcp`, `/sse`, and --oauth-resource's own path. */
