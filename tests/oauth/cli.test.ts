@@ -224,6 +224,33 @@ describe("OAuth resource server over the CLI (JWT access tokens)", () => {
     expect((await postInitialize(http.url, token)).status).toBe(200);
   });
 
+  it("binds a session to the subject that uses it: another valid token gets 'session not found'", async () => {
+    const alice = await idp.sign({ sub: "alice", aud: mcpAud(), scope: "mcp:read" });
+    const mallory = await idp.sign({ sub: "mallory", aud: mcpAud(), scope: "mcp:read mcp:write" });
+    tokensSeen.push(alice, mallory);
+    const init = await postInitialize(http.url, alice);
+    expect(init.status).toBe(200);
+    await init.body?.cancel();
+    const sid = init.headers.get("mcp-session-id")!;
+    const notify = (token: string) =>
+      fetch(http.url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          accept: "application/json, text/event-stream",
+          authorization: `Bearer ${token}`,
+          "mcp-session-id": sid,
+          "mcp-protocol-version": "2025-06-18",
+        },
+        body: JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }),
+      });
+    expect((await notify(alice)).status).toBe(202);
+    const stolen = await notify(mallory);
+    expect(stolen.status).toBe(404);
+    expect(await stolen.text()).toMatch(/Session not found/);
+    expect((await notify(alice)).status).toBe(202);
+  });
+
   it("never writes a token to its log", () => {
     const log = http.stderr();
     expect(log).toContain("token refused");

@@ -107,6 +107,38 @@ export function createOAuthGate(settings: OAuthSettings, log: Logger, staticToke
     return undefined;
   };
 
+  /**
+   * Sessions belong to the caller that uses them first (MCP security best practice: bind session ids to
+   * the user): another subject presenting the same `Mcp-Session-Id` (or SSE `sessionId`) is told the
+   * session does not exist. Bounded: the oldest bindings go first.
+   */
+  const sessionOwners = new Map<string, string>();
+  const sessionKey = (req: IncomingMessage, url: URL): string | undefined => {
+    const sid = req.headers["mcp-session-id"];
+    const id = (Array.isArray(sid) ? sid[0] : sid) ?? url.searchParams.get("sessionId") ?? undefined;
+    return id ? `${url.pathname === "/mcp" ? "mcp" : "sse"}:${id}` : undefined;
+  };
+  const ownsSession = (req: IncomingMessage, url: URL, subject: string): boolean => {
+    const key = sessionKey(req, url);
+    if (!key) return true;
+    const owner = sessionOwners.get(key);
+    if (owner === undefined) {
+      if (sessionOwners.size >= 10_000) sessionOwners.delete(sessionOwners.keys().next().value!);
+      sessionOwners.set(key, subject);
+      return true;
+    }
+    return owner === subject;
+  };
+  const refuseSession = (res: ServerResponse) => {
+    res.writeHead(404, { "content-type": "application/json" }).end(
+      JSON.stringify({
+        jsonrpc: "2.0",
+        error: { code: -32001, message: "Session not found: start a new session with initialize" },
+        id: null,
+      }),
+    );
+  };
+
   const accessFor = (token: VerifiedToken | undefined): ToolAccess => {
     const subject = token?.subject ?? "static-token";
     const clientId = token?.clientId;
@@ -172,6 +204,10 @@ export function createOAuthGate(settings: OAuthSettings, log: Logger, staticToke
         return false;
       }
       if (staticToken && checkBearer(req, staticToken)) {
+        if (!ownsSession(req, url, "static-token")) {
+          refuseSession(res);
+          return false;
+        }
         setAuth(req, {
           token: "",
           clientId: "static-token",
@@ -243,6 +279,11 @@ export function createOAuthGate(settings: OAuthSettings, log: Logger, staticToke
           ),
           needed.length ? needed : scopes,
         );
+        return false;
+      }
+      if (!ownsSession(req, url, `${token.issuer} ${token.subject}`)) {
+        log.info("oauth: session used by another subject refused", { subject: token.subject });
+        refuseSession(res);
         return false;
       }
       setAuth(req, {
