@@ -121,6 +121,17 @@ describe("OAuth resource server over the CLI (JWT access tokens)", () => {
     });
   }
 
+  it("names the resource with the loopback name the client used (localhost or 127.0.0.1), and accepts both", async () => {
+    const viaLocalhost = http.url.replace("127.0.0.1", "localhost");
+    const prm = (await (
+      await fetch(viaLocalhost.replace(/\/mcp$/, "/.well-known/oauth-protected-resource/mcp"))
+    ).json()) as { resource: string };
+    expect(prm.resource).toBe(viaLocalhost);
+    const client = await connectClientCredentials(viaLocalhost, CLIENTS.machine, { issuer: idp.issuer });
+    expect((await client.listTools()).tools.length).toBeGreaterThan(0);
+    await client.close();
+  });
+
   it("legacy SSE: client credentials and the user flow both reach the tools", async () => {
     const machine = await connectClientCredentials(`${sse.origin}/sse`, CLIENTS.machine, {
       sse: true,

@@ -9,7 +9,7 @@ import {
 } from "@modelcontextprotocol/server";
 import type { Logger } from "../../core/log.ts";
 import { TOOL_ACCESS_KEY, type ToolAccess } from "../../core/tools/access.ts";
-import { checkBearer } from "../guard.ts";
+import { checkBearer, hostnameOf, isLoopbackHost } from "../guard.ts";
 import type { OAuthSettings } from "./config.ts";
 import { advertisedScopes, grantedClasses, missingScopeFor } from "./scopes.ts";
 import {
@@ -53,18 +53,34 @@ export function createOAuthGate(settings: OAuthSettings, log: Logger, staticToke
   let primary: "/mcp" | "/sse" = "/mcp";
   const scopes = advertisedScopes(settings.scopes);
 
-  /** The resource URL of an endpoint: --oauth-resource with its last /mcp or /sse segment swapped, or the listener's. */
-  const resourceFor = (endpoint: "/mcp" | "/sse"): URL => {
+  /**
+   * The resource URL of an endpoint: --oauth-resource with its last /mcp or /sse segment swapped; without
+   * it (loopback binds only) the listener's, spelt with the loopback name the client used (`localhost` or
+   * `127.0.0.1`), because clients insist that the metadata's resource matches the URL they were given.
+   */
+  const resourceFor = (endpoint: "/mcp" | "/sse", req?: IncomingMessage): URL => {
     const configured = settings.resource;
-    if (!configured) return new URL(endpoint, origin ?? "http://127.0.0.1");
+    if (!configured) {
+      const host = req?.headers.host;
+      const base =
+        host && isLoopbackHost(hostnameOf(host)) ? `http://${host}` : (origin ?? "http://127.0.0.1");
+      return new URL(endpoint, base);
+    }
     const url = new URL(configured);
     url.pathname = url.pathname.replace(/\/(mcp|sse)\/?$/, endpoint);
     return url;
   };
   const audiences = (): string[] => {
     if (settings.audiences?.length) return settings.audiences.map(normalizeAudience);
-    const own = [resourceFor("/mcp"), resourceFor("/sse")].map((u) => u.href);
-    if (settings.resource) own.push(settings.resource.href);
+    const own: string[] = [];
+    if (settings.resource)
+      own.push(settings.resource.href, resourceFor("/mcp").href, resourceFor("/sse").href);
+    else if (origin) {
+      const port = new URL(origin).port;
+      for (const name of ["127.0.0.1", "localhost", "[::1]", new URL(origin).hostname]) {
+        own.push(`http://${name}:${port}/mcp`, `http://${name}:${port}/sse`);
+      }
+    }
     return [...new Set(own.map(normalizeAudience))];
   };
 
@@ -98,10 +114,10 @@ export function createOAuthGate(settings: OAuthSettings, log: Logger, staticToke
   });
 
   /** PRM paths: the bare one (primary endpoint), `/mcp`, `/sse`, and --oauth-resource's own path. */
-  const metadataFor = (path: string): URL | undefined => {
+  const metadataFor = (path: string, req: IncomingMessage): URL | undefined => {
     const suffix = path.slice(PRM_PREFIX.length).replace(/\/$/, "");
-    if (suffix === "") return resourceFor(primary);
-    if (suffix === "/mcp" || suffix === "/sse") return resourceFor(suffix);
+    if (suffix === "") return resourceFor(primary, req);
+    if (suffix === "/mcp" || suffix === "/sse") return resourceFor(suffix, req);
     if (settings.resource && suffix === settings.resource.pathname.replace(/\/$/, ""))
       return settings.resource;
     return undefined;
@@ -161,7 +177,7 @@ export function createOAuthGate(settings: OAuthSettings, log: Logger, staticToke
 
     serveDiscovery(req, res, url) {
       if (url.pathname === PRM_PREFIX || url.pathname.startsWith(`${PRM_PREFIX}/`)) {
-        const resource = metadataFor(url.pathname);
+        const resource = metadataFor(url.pathname, req);
         if (!resource) return false;
         log.debug("oauth: protected-resource metadata requested", { path: url.pathname, method: req.method });
         const cors = { "access-control-allow-origin": "*" };
@@ -189,7 +205,9 @@ export function createOAuthGate(settings: OAuthSettings, log: Logger, staticToke
     },
 
     async authorize(req, res, url) {
-      const resourceMetadataUrl = getOAuthProtectedResourceMetadataUrl(resourceFor(endpointOf(url.pathname)));
+      const resourceMetadataUrl = getOAuthProtectedResourceMetadataUrl(
+        resourceFor(endpointOf(url.pathname), req),
+      );
       const challenge = (error: OAuthError, requiredScopes = scopes) =>
         send(res, bearerAuthChallengeResponse(error, { requiredScopes, resourceMetadataUrl }));
 

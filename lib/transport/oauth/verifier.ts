@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import type { AuthInfo, OAuthTokenVerifier } from "@modelcontextprotocol/server";
 import { OAuthError, OAuthErrorCode } from "@modelcontextprotocol/server";
 import {
   createRemoteJWKSet,
@@ -86,7 +85,7 @@ const TOKEN_PROBLEMS: Record<string, string> = {
  * through its metadata, cached, downloaded again when a token names a key id not seen yet), and opaque
  * tokens through RFC 7662 introspection when the issuer offers it and client credentials are set.
  */
-export class IssuerTokenVerifier implements Pick<OAuthTokenVerifier, "verifyAccessToken"> {
+export class IssuerTokenVerifier {
   private metadata: Promise<IssuerMetadata> | undefined;
   private failedAt = 0;
   private jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
@@ -109,18 +108,6 @@ export class IssuerTokenVerifier implements Pick<OAuthTokenVerifier, "verifyAcce
       this.metadata.catch(() => {});
     }
     return this.metadata;
-  }
-
-  async verifyAccessToken(token: string): Promise<AuthInfo> {
-    const verified = await this.verify(token);
-    return {
-      token,
-      clientId: verified.clientId,
-      scopes: verified.scopes,
-      expiresAt: verified.expiresAt,
-      resource: URL.canParse(verified.audience) ? new URL(verified.audience) : undefined,
-      extra: { subject: verified.subject, issuer: verified.issuer },
-    };
   }
 
   async verify(token: string): Promise<VerifiedToken> {
