@@ -1,6 +1,7 @@
 #!/usr/bin/env bun
 // `npm run clients`: real MCP clients against all five servers over stdio, Streamable HTTP and SSE, plus
-// one row per failure issue #17 found and the OAuth rows of #21. The clients install once into a cache folder (not node_modules).
+// one row per failure issue #17 found and the OAuth rows of #21. The clients install once into a cache
+// folder (not node_modules).
 //
 //   npm run clients                    Inspector CLI, mcp-remote, v2 SDK client (what CI runs)
 //   npm run clients -- --all           also Claude Code, Gemini CLI, Codex, OpenCode (large downloads)
@@ -80,7 +81,7 @@ async function main(): Promise<number> {
   if (!only) rows.push(await packRow());
   for (const r of [...rows, ...big]) say(`${r.passed ? "ok  " : "FAIL"} ${r.id} ${r.title}`);
   if (rows.length)
-    report.push("## Issue rows (#17, #21)", "", table(["#", "result", "row", "detail"], rows.map(rowRow)), "");
+    report.push("## Issue rows", "", table(["#", "result", "row", "detail"], rows.map(rowRow)), "");
   if (big.length)
     report.push("## Large clients (--all)", "", table(["#", "result", "row", "detail"], big.map(rowRow)), "");
 
