@@ -4,7 +4,8 @@ import { NotBuiltError } from "../core/errors.ts";
 import { createLogger, type LogLevel } from "../core/log.ts";
 import { ensureListMethods, ensureLoggingCapability } from "../core/mcp-capabilities.ts";
 import { redactor } from "../core/redact.ts";
-import { assertBindAllowed } from "../transport/guard.ts";
+import { assertBindAllowed, isLoopbackHost } from "../transport/guard.ts";
+import { OAUTH_FLAG_KEYS, type OAuthSettings, resolveOAuthSettings } from "../transport/oauth/config.ts";
 import { ServerProcess, serve } from "../transport/serve.ts";
 import { SERVER_COMMANDS } from "./commands.ts";
 import { VERSION } from "./version.ts";
@@ -15,6 +16,7 @@ const COMMON_KEYS = new Set([
   "host",
   "port",
   "authToken",
+  ...OAUTH_FLAG_KEYS,
   "allowUnauthenticated",
   "maxBodyBytes",
   "logLevel",
@@ -70,10 +72,15 @@ export async function runServer(
   const builtins: ServerContext["builtins"] = {};
   for (const c of SERVER_COMMANDS) if (c.load && c.name !== spec.name) builtins[c.name] = c.load;
 
+  // OAuth applies to http/sse only; on stdio the flags are accepted and have no effect.
+  let oauth: OAuthSettings | undefined;
   if (transport !== "stdio") {
+    oauth = resolveOAuthSettings(flags, env, String(flags.host), isLoopbackHost);
+    redactor.addSecret(oauth?.introspectionClient?.secret);
     assertBindAllowed({
       host: String(flags.host),
       authToken,
+      oauth,
       allowUnauthenticated: Boolean(flags.allowUnauthenticated),
     });
   }
@@ -91,6 +98,7 @@ export async function runServer(
       host: String(flags.host),
       port: Number(flags.port),
       authToken,
+      oauth,
       allowUnauthenticated: Boolean(flags.allowUnauthenticated),
       maxBodyBytes: Number(flags.maxBodyBytes),
     },

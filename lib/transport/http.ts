@@ -93,6 +93,10 @@ export async function serveHttp(
   const streamable = new Map<string, { transport: NodeStreamableHTTPServerTransport } & Session>();
   const sse = new Map<string, { transport: SSEServerTransport } & Session>();
   const log = opts.log;
+  // OAuth resource-server mode (--oauth-issuer): loaded only when configured (jose stays out otherwise).
+  const oauth = opts.oauth
+    ? (await import("./oauth/gate.ts")).createOAuthGate(opts.oauth, log, opts.authToken)
+    : undefined;
   const modern = createMcpHandler(() => app.createServer(), {
     legacy: "reject",
     ...(app.events ? { bus: app.events } : {}),
@@ -176,11 +180,17 @@ export async function serveHttp(
       const problem = checkHostAndOrigin(req);
       if (problem) return sendJsonRpcError(res, 403, `Forbidden: ${problem}`);
     }
-    // Only the MCP endpoints need the token. Everything else, the OAuth discovery paths included, is a
-    // plain 404 for anyone: a client that finds no OAuth metadata asks its user for a token instead of
-    // starting (and failing) an OAuth flow on the 401.
-    if (!MCP_PATHS.has(url.pathname)) return sendNotFound(res, url.pathname);
-    if (opts.authToken && !checkBearer(req, opts.authToken)) return sendUnauthorized(req, res);
+    // Only the MCP endpoints need the token. Without --oauth-issuer everything else, the OAuth discovery
+    // paths included, is a plain 404 for anyone: a client that finds no OAuth metadata asks its user for
+    // a token instead of starting (and failing) an OAuth flow on the 401. With it, lib/transport/oauth
+    // serves the RFC 9728 metadata and checks tokens.
+    if (!MCP_PATHS.has(url.pathname)) {
+      if (oauth?.serveDiscovery(req, res, url)) return;
+      return sendNotFound(res, url.pathname);
+    }
+    if (oauth) {
+      if (!(await oauth.authorize(req, res, url))) return;
+    } else if (opts.authToken && !checkBearer(req, opts.authToken)) return sendUnauthorized(req, res);
     if (url.pathname === "/mcp") return handleMcp(req, res);
     if (url.pathname === "/sse" && req.method === "GET") return handleSse(req, res);
     if (url.pathname === "/messages" && req.method === "POST") return handleMessages(req, res, url);
@@ -217,6 +227,7 @@ export async function serveHttp(
   const port = (httpServer.address() as AddressInfo).port;
   const hostForUrl = opts.host.includes(":") ? `[${opts.host}]` : opts.host;
   const url = `http://${hostForUrl}:${port}${primary === "sse" ? "/sse" : "/mcp"}`;
+  oauth?.listening(`http://${hostForUrl}:${port}`, primary === "sse" ? "/sse" : "/mcp");
 
   let closing: Promise<void> | undefined;
   return {

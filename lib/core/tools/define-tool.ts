@@ -28,6 +28,11 @@ export interface ToolCall {
    * capabilities on a 2025-era connection; undefined when unknown.
    */
   clientCapabilities: ClientCapabilities | undefined;
+  /**
+   * The authenticated caller (OAuth over HTTP): its subject, client and scopes, never its token.
+   * Undefined on stdio, with a static token, or without auth.
+   */
+  caller?: { subject: string; clientId?: string; scopes: readonly string[] };
 }
 
 /** What a handler returns: a tool result, or (2026-07-28) a request for input before it can finish. */

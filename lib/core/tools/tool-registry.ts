@@ -10,6 +10,7 @@ import {
 } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { errorMessage } from "../errors.ts";
+import { type ToolAccess, toolAccessOf } from "./access.ts";
 import { resolveHints } from "./annotations.ts";
 import {
   errorResult,
@@ -121,9 +122,11 @@ export class ToolRegistry<C> {
     return entry;
   }
 
-  /** The listed tools of a selection, in inventory order. */
-  list(selection: ToolSelection<C> = {}): Tool[] {
-    return this.tools.filter((t) => selection.visible?.(t) ?? true).map((t) => this.listing(t));
+  /** The listed tools of a selection, in inventory order; with `access`, only those the caller may use. */
+  list(selection: ToolSelection<C> = {}, access?: ToolAccess): Tool[] {
+    return this.tools
+      .filter((t) => (selection.visible?.(t) ?? true) && !access?.missingScope(resolveHints(t.hints)))
+      .map((t) => this.listing(t));
   }
 
   /**
@@ -140,7 +143,13 @@ export class ToolRegistry<C> {
       ? new ToolRegistry<ToolCall>(options.extra, { context: (call) => call })
       : undefined;
     const listed = [...this.list(selection), ...(extra?.list() ?? [])];
-    server.setRequestHandler("tools/list", () => ({ tools: listed }));
+    server.setRequestHandler("tools/list", (_request, ctx) => {
+      // An authenticated HTTP caller (OAuth) sees only the tools its scopes allow; decided per request,
+      // since a 2025-era session may go on with a token of other scopes.
+      const access = toolAccessOf(ctx);
+      if (!access) return { tools: listed };
+      return { tools: [...this.list(selection, access), ...(extra?.list({}, access) ?? [])] };
+    });
     server.setRequestHandler("tools/call", (request, ctx) => {
       const { name, arguments: args } = request.params;
       const declared = () => server.getClientCapabilities();
@@ -157,8 +166,9 @@ export class ToolRegistry<C> {
   }
 
   /**
-   * Runs one call: find, select, validate, run, check the output. `declared` gives the connection's
-   * `initialize` capabilities (2025-era); a 2026-07-28 request carries its own.
+   * Runs one call: find, select, check the caller's scopes, validate, run, check the output. `declared`
+   * gives the connection's `initialize` capabilities (2025-era); a 2026-07-28 request carries its own. A
+   * caller with a ToolAccess (see access.ts) gets an audit entry for every call that reaches a known tool.
    */
   async call(
     name: string,
@@ -174,6 +184,35 @@ export class ToolRegistry<C> {
       if (refusal) return errorResult(refusal);
       return this.unknown(name);
     }
+    const access = toolAccessOf(request);
+    if (!access) return this.run(tool, args, request, selection, declared);
+    const scope = access.missingScope(resolveHints(tool.hints));
+    if (scope) {
+      access.audit?.({ tool: name, ok: false, refused: "insufficient_scope" });
+      return errorResult(
+        `insufficient_scope: ${name} needs the OAuth scope "${scope}", which this access token does not carry. Ask the authorization server for a token with "${scope}" and call again.`,
+        { error: "insufficient_scope", scope },
+      );
+    }
+    try {
+      const outcome = await this.run(tool, args, request, selection, declared, access);
+      access.audit?.({ tool: name, ok: !("isError" in outcome && outcome.isError) });
+      return outcome;
+    } catch (err) {
+      access.audit?.({ tool: name, ok: false });
+      throw err;
+    }
+  }
+
+  private async run(
+    tool: AnyTool<C>,
+    args: Record<string, unknown> | undefined,
+    request: SdkContext,
+    selection: ToolSelection<C>,
+    declared: (() => ClientCapabilities | undefined) | undefined,
+    access?: ToolAccess,
+  ): Promise<ToolOutcome> {
+    const name = tool.name;
     const parsed = tool.input.safeParse(args ?? {});
     if (!parsed.success) {
       return (
@@ -183,7 +222,7 @@ export class ToolRegistry<C> {
     }
     const refused = selection.refuse?.(tool);
     if (refused) return errorResult(refused);
-    const call = makeCall(name, request, declared);
+    const call = makeCall(name, request, declared, access);
     let outcome: ToolOutcome;
     try {
       outcome = await tool.handler(parsed.data, this.options.context(call));
@@ -214,10 +253,12 @@ function makeCall(
   name: string,
   request: SdkContext,
   declared: (() => ClientCapabilities | undefined) | undefined,
+  access?: ToolAccess,
 ): ToolCall {
   const token = request.mcpReq._meta?.progressToken;
   return {
     name,
+    caller: access && { subject: access.subject, clientId: access.clientId, scopes: access.scopes },
     signal: request.mcpReq.signal,
     wantsProgress: token !== undefined,
     async progress(progress, total, message) {
