@@ -8,6 +8,7 @@ import { parseArgs } from "node:util";
 import { SERVER_COMMANDS } from "../lib/cli/commands.ts";
 import {
   coldStart,
+  compareWithBaseline,
   httpThroughput,
   peerSubject,
   roundTripAndMemory,
@@ -23,6 +24,11 @@ const { values } = parseArgs({
   options: {
     quick: { type: "boolean", default: false },
     only: { type: "string", multiple: true },
+    /** Ways of running mcpkit to measure (default: all available), e.g. --way "node bundle". */
+    way: { type: "string", multiple: true },
+    /** A checkout of another version with its bundle built (e.g. main, v1), measured in the same run. */
+    baseline: { type: "string" },
+    "baseline-name": { type: "string", default: "v1 main" },
     "update-readme": { type: "boolean", default: false },
   },
 });
@@ -60,7 +66,14 @@ const WAYS: { way: string; cmd: string[]; available: boolean }[] = [
     cmd: [bin("deno"), "run", "-A", "--quiet", join(ROOT, "main.ts")],
     available: existsSync(bin("deno")),
   },
-];
+].filter((w) => !values.way || values.way.includes(w.way));
+const BASELINE = values.baseline ? `${values["baseline-name"]} · node bundle` : undefined;
+if (values.baseline) {
+  const bundle = join(resolve(values.baseline), "dist/mcpkit.mjs");
+  if (!existsSync(bundle))
+    throw new Error(`--baseline: no ${bundle}; build that checkout first (node scripts/build.mjs)`);
+  WAYS.push({ way: BASELINE!, cmd: ["node", bundle], available: true });
+}
 
 async function main() {
   const built = SERVER_COMMANDS.filter(
@@ -69,14 +82,15 @@ async function main() {
   const targets = new Map<string, PreparedTarget>();
   for (const c of built) if (serverTargets[c.name]) targets.set(c.name, await serverTargets[c.name]!());
   const peer = peerSubject(ROOT, baseEnv());
-  const subjects = (ways: string[]): Subject[] => {
+  const subjects = (ways: string[], pin?: Subject["pin"]): Subject[] => {
     const out: Subject[] = [];
     for (const [server, t] of targets) {
       for (const w of WAYS.filter((x) => x.available && ways.includes(x.way))) {
         out.push({
-          label: `${server} (${w.way})`,
+          label: pin ? `${server} (${w.way}, ${pin} client)` : `${server} (${w.way})`,
           server,
           way: w.way,
+          pin,
           stdio: { command: w.cmd[0]!, args: [...w.cmd.slice(1), server, ...t.args], env: t.env, cwd: t.cwd },
           http: () => ({
             command: w.cmd[0]!,
@@ -103,16 +117,22 @@ async function main() {
   try {
     if (want("cold")) {
       process.stderr.write("cold start…\n");
-      await coldStart(ctx, [...subjects(WAYS.map((w) => w.way)), peer]);
+      await coldStart(ctx, [
+        ...subjects(WAYS.map((w) => w.way)),
+        ...subjects(["node bundle"], "2026-07-28"),
+        peer,
+      ]);
     }
     if (want("roundtrip")) {
       process.stderr.write("stdio round trip + memory…\n");
-      await roundTripAndMemory(ctx, [...subjects(["node bundle", "compiled binary"]), peer]);
+      const ways = ["node bundle", "compiled binary", ...(BASELINE ? [BASELINE] : [])];
+      await roundTripAndMemory(ctx, [...subjects(ways), ...subjects(["node bundle"], "2026-07-28"), peer]);
     }
     if (want("http")) {
       process.stderr.write("Streamable HTTP throughput…\n");
       await httpThroughput(ctx, [...subjects(["node bundle", "compiled binary"]), peer]);
     }
+    if (BASELINE) compareWithBaseline(ctx, BASELINE);
     if (want("tokens")) await toolTokens(ctx, [...subjects(["node bundle"]), peer]);
     for (const suite of serverSuites) {
       if (!want(suite.name) || !targets.has(suite.server)) continue;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bun
 // `npm run clients`: real MCP clients against all five servers over stdio, Streamable HTTP and SSE, plus
-// one row per failure issue #17 found. The clients install once into a cache folder (not node_modules).
+// one row per failure issue #17 found and the OAuth rows of #21. The clients install once into a cache
+// folder (not node_modules).
 //
 //   npm run clients                    Inspector CLI, mcp-remote, v2 SDK client (what CI runs)
 //   npm run clients -- --all           also Claude Code, Gemini CLI, Codex, OpenCode (large downloads)
@@ -15,6 +16,7 @@ import { bigClientRows } from "./clients/big.ts";
 import { BASE_CLIENTS, BIG_CLIENTS, ensureInstalled } from "./clients/install.ts";
 import { issueRows, packRow, type Row } from "./clients/issue-rows.ts";
 import { type Cell, cellPassed, runCell, SERVERS, TRANSPORTS } from "./clients/matrix.ts";
+import { oauthRow } from "./clients/oauth-rows.ts";
 import { ROOT } from "./clients/proc.ts";
 
 const argv = process.argv.slice(2);
@@ -74,12 +76,12 @@ async function main(): Promise<number> {
     report.push("## Clients × servers × transports", "", t, "");
   }
 
-  const rows = only ? [] : [...(await issueRows(dir))];
-  const big = all ? await bigClientRows(dir, say) : [];
+  const rows = only ? [] : [...(await issueRows(dir)), await oauthRow(dir, "mcp-remote")];
+  const big = all ? [...(await bigClientRows(dir, say)), await oauthRow(dir, "claude")] : [];
   if (!only) rows.push(await packRow());
   for (const r of [...rows, ...big]) say(`${r.passed ? "ok  " : "FAIL"} ${r.id} ${r.title}`);
   if (rows.length)
-    report.push("## Issue #17 rows", "", table(["#", "result", "row", "detail"], rows.map(rowRow)), "");
+    report.push("## Issue rows", "", table(["#", "result", "row", "detail"], rows.map(rowRow)), "");
   if (big.length)
     report.push("## Large clients (--all)", "", table(["#", "result", "row", "detail"], big.map(rowRow)), "");
 

@@ -1,101 +1,114 @@
-// Runs the official MCP conformance suite (@modelcontextprotocol/conformance) against every built
-// server: the full active suite over Streamable HTTP and over stdio (through our stdio→HTTP bridge),
-// both with --conformance-fixtures, and the generic scenarios against the real tool set.
-// Run with Bun (the suite needs Node 22 APIs): `npm run conformance` → `bun scripts/conformance.ts`.
-// Raw output goes to conformance-results/raw.log; the last line is "N passed, N failed".
-import { spawn } from "node:child_process";
-import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+// Runs the official MCP conformance suite (@modelcontextprotocol/conformance 0.2) against every server,
+// in both protocol eras (`--requirements 2026-07-28` and `--requirements 2025-11-25`), three ways:
+//   fixtures-http   the conformance host (mcpkit's CLI + the suite's fixtures) over Streamable HTTP
+//   fixtures-stdio  the same over stdio, through the stdio→HTTP bridge
+//   real-http       mcpkit itself (the Node bundle, or MCPKIT_CMD), real tools only, generic scenarios
+// A failure passes only when conformance/expected-failures.yml excuses it. Run with Bun (the suite needs
+// Node 22's fs.globSync): `npm run conformance [-- --server pty --mode real-http --era 2026-07-28]`.
+// Output: conformance-results/ (raw.log, per-run check files, summary.md); last line "N passed, N failed".
+import { type ChildProcess, spawn } from "node:child_process";
+import { appendFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { parse as parseYaml } from "yaml";
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { SERVER_COMMANDS } from "../lib/cli/commands.ts";
-import { startStdioBridge } from "../lib/conformance/stdio-bridge.ts";
+import { ExpectedFailures, type Mode } from "./conformance/expected.ts";
+import { ERAS, type Era, readRun, type ScenarioResult } from "./conformance/results.ts";
+import { startStdioBridge } from "./conformance/stdio-bridge.ts";
 import { type PreparedTarget, serverTargets } from "./server-targets.ts";
 
 const ROOT = resolve(new URL(".", import.meta.url).pathname, "..");
 const OUT = join(ROOT, "conformance-results");
 const RAW = join(OUT, "raw.log");
 const SUITE = join(ROOT, "node_modules/@modelcontextprotocol/conformance/dist/index.js");
-const GENERIC = [
-  "server-initialize",
-  "ping",
-  "tools-list",
-  "resources-list",
-  "prompts-list",
-  "logging-set-level",
-  "server-sse-multiple-streams",
-  "dns-rebinding-protection",
-];
+const HOST = join(ROOT, "dist/conformance/host.mjs");
+const MODES: Mode[] = ["fixtures-http", "fixtures-stdio", "real-http"];
+/** The reference target: a tiny server on the core tool contract, so fixture regressions show on their own. */
+const REFERENCE = "echo";
 
-type Mode = "http-fixtures" | "stdio-fixtures" | "http-real";
-type Expected = Record<string, Partial<Record<Mode, Record<string, string>>>>;
+/** Scenarios that need no fixtures: what the real tool set is judged on. */
+const GENERIC: Record<Era, string[]> = {
+  "2026-07-28": [
+    "server-stateless",
+    "tools-list",
+    "caching",
+    "resources-list",
+    "prompts-list",
+    "sep-2164-resource-not-found",
+    "server-sse-multiple-streams",
+    "dns-rebinding-protection",
+    "http-header-validation",
+  ],
+  "2025-11-25": [
+    "server-initialize",
+    "ping",
+    "logging-set-level",
+    "tools-list",
+    "resources-list",
+    "prompts-list",
+    "server-sse-multiple-streams",
+    "dns-rebinding-protection",
+    "server-session-lifecycle",
+  ],
+};
 
 const { values } = parseArgs({
-  options: { server: { type: "string", multiple: true }, mode: { type: "string", multiple: true } },
+  options: {
+    server: { type: "string", multiple: true },
+    mode: { type: "string", multiple: true },
+    era: { type: "string", multiple: true },
+  },
 });
 
-/** The CLI of mcpkit as the suite sees it: the Node bundle unless MCPKIT_CMD says otherwise. */
+/** mcpkit as the real-tools mode runs it: the Node bundle unless MCPKIT_CMD says otherwise. */
 function mcpkit(): string[] {
   const custom = process.env.MCPKIT_CMD?.trim();
   return custom ? custom.split(/\s+/) : ["node", join(ROOT, "dist/mcpkit.mjs")];
 }
 
-/** Runs the conformance CLI to completion without blocking this process's event loop (the stdio bridge
- * lives in this process and must keep answering while the suite talks to it). */
-function runCli(args: string[], timeoutMs: number): Promise<{ stdout: string; stderr: string }> {
-  return new Promise((resolvePromise) => {
+/** Runs the suite to completion without blocking this process (the stdio bridge lives here). */
+function runCli(args: string[], timeoutMs: number): Promise<string> {
+  return new Promise((done) => {
     const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
+    let out = "";
     child.stdout!.on("data", (d: Buffer) => {
-      stdout += d;
+      out += d;
     });
     child.stderr!.on("data", (d: Buffer) => {
-      stderr += d;
+      out += d;
     });
     const timer = setTimeout(() => {
-      stderr += `\n[conformance runner: killed after ${timeoutMs / 1000}s]\n`;
+      out += `\n[conformance runner: killed after ${timeoutMs / 1000}s]\n`;
       child.kill("SIGKILL");
     }, timeoutMs);
     child.once("close", () => {
       clearTimeout(timer);
-      resolvePromise({ stdout, stderr });
+      done(out);
     });
   });
 }
 
-/** Runs the suite (all active scenarios, or one) and returns per-scenario pass/fail. */
-async function runSuite(
-  url: string,
-  label: string,
-  scenario?: string,
-): Promise<Map<string, { passed: number; failed: number }>> {
-  const args = [SUITE, "server", "--url", url, "-o", join(OUT, label.replace(/\W+/g, "-"))];
-  if (scenario) args.push("--scenario", scenario);
-  const r = await runCli(args, scenario ? 60_000 : 240_000);
-  appendFileSync(RAW, `\n##### ${label}${scenario ? ` ${scenario}` : ""}\n${r.stdout}${r.stderr}`);
-  const results = new Map<string, { passed: number; failed: number }>();
-  // The full suite prints one "✓ name: N passed, M failed" line per scenario; a single scenario
-  // prints "Passed: N/T, M failed" instead.
-  for (const m of r.stdout.matchAll(/^[✓✗] ([\w-]+): (\d+) passed, (\d+) failed/gm)) {
-    results.set(m[1]!, { passed: Number(m[2]), failed: Number(m[3]) });
-  }
-  const single = /^Passed: (\d+)\/(\d+), (\d+) failed/m.exec(r.stdout);
-  if (scenario && single) results.set(scenario, { passed: Number(single[1]), failed: Number(single[3]) });
-  if (results.size === 0) results.set(scenario ?? "suite", { passed: 0, failed: 1 });
-  return results;
+async function runSuite(url: string, era: Era, label: string): Promise<Map<string, ScenarioResult>> {
+  const dir = join(OUT, label.replace(/\W+/g, "-"));
+  const out = await runCli([SUITE, "server", "--url", url, "--requirements", era, "-o", dir], 300_000);
+  appendFileSync(RAW, `\n##### ${label}\n${out}`);
+  return readRun(dir, out);
 }
 
+/** Starts an HTTP server command and resolves with its URL (Host `localhost`, as clients send it). */
 async function startHttp(
-  args: string[],
+  command: string[],
   target: PreparedTarget,
 ): Promise<{ url: string; stop(): Promise<void> }> {
-  const [cmd, ...pre] = mcpkit();
-  const child = spawn(cmd!, [...pre, ...args], {
-    env: target.env,
-    cwd: target.cwd,
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+  const child: ChildProcess = spawn(
+    command[0]!,
+    [...command.slice(1), "--transport", "http", "--port", "0"],
+    {
+      env: target.env,
+      cwd: target.cwd,
+      stdio: ["ignore", "ignore", "pipe"],
+    },
+  );
   let err = "";
   const url = await new Promise<string>((res, rej) => {
     child.stderr!.on("data", (d: Buffer) => {
@@ -108,6 +121,7 @@ async function startHttp(
   return {
     url,
     stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const done = new Promise((r) => child.once("exit", r));
       child.kill("SIGTERM");
       await done;
@@ -115,99 +129,186 @@ async function startHttp(
   };
 }
 
+/** True when the server lists the fixture tools, i.e. passes ServerExtensions on (issue #18). */
+async function hasFixtures(url: string): Promise<boolean> {
+  const client = new Client({ name: "conformance-probe", version: "0" });
+  try {
+    await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+    return (await client.listTools()).tools.some((t) => t.name === "test_simple_text");
+  } catch {
+    return false;
+  } finally {
+    await client.close().catch(() => {});
+  }
+}
+
+async function serve(name: string, mode: Mode, target: PreparedTarget) {
+  const host = ["node", HOST, name, ...target.args];
+  if (mode === "real-http") return startHttp([...mcpkit(), name, ...target.args], target);
+  if (mode === "fixtures-http") return startHttp(host, target);
+  const bridge = await startStdioBridge({
+    command: host[0]!,
+    args: host.slice(1),
+    env: target.env,
+    cwd: target.cwd,
+  });
+  return { url: bridge.url.replace("127.0.0.1", "localhost"), stop: bridge.close };
+}
+
+interface Unit {
+  server: string;
+  mode: Mode;
+  era: Era;
+  ok: boolean;
+  scenarios: number;
+  scenariosPassed: number;
+  checks: number;
+  checksPassed: number;
+  /** Scenarios the requirement set scores, and how many of them passed outright. */
+  scored: number;
+  scoredPassed: number;
+  excused: string[];
+  problem?: string;
+}
+
 async function main() {
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
   writeFileSync(RAW, "");
-  const expected = (parseYaml(readFileSync(join(ROOT, "conformance/expected-failures.yml"), "utf8")) ??
-    {}) as Expected;
-  const built = SERVER_COMMANDS.filter(
-    (c) =>
-      c.load &&
-      existsSync(join(ROOT, "lib/servers", c.name, "index.ts")) &&
-      (!values.server || values.server.includes(c.name)),
-  );
-  const modes = (values.mode as Mode[] | undefined) ?? ["http-fixtures", "stdio-fixtures", "http-real"];
-  let passed = 0;
-  let failed = 0;
-  const table: string[] = [
-    "| server | mode | scenarios passed | checks passed | expected failures |",
-    "|---|---|---|---|---|",
-  ];
+  const { buildBundle } = await import(join(ROOT, "scripts/build.mjs"));
+  if (!existsSync(join(ROOT, "dist/mcpkit.mjs"))) await buildBundle({});
+  await buildBundle({ outfile: HOST, entry: join(ROOT, "scripts/conformance/host.ts"), minify: false });
 
-  for (const spec of built) {
-    const target = await serverTargets[spec.name]!();
-    try {
-      for (const mode of modes) {
-        const results = new Map<string, { passed: number; failed: number }>();
-        const label = `${spec.name} ${mode}`;
-        try {
-          if (mode === "stdio-fixtures") {
-            const [cmd, ...pre] = mcpkit();
-            const bridge = await startStdioBridge({
-              command: cmd!,
-              args: [...pre, spec.name, ...target.args, "--conformance-fixtures"],
-              env: target.env,
-              cwd: target.cwd,
-            });
-            try {
-              for (const [k, v] of await runSuite(bridge.url.replace("127.0.0.1", "localhost"), label))
-                results.set(k, v);
-            } finally {
-              await bridge.close();
-            }
-          } else {
-            const fixtures = mode === "http-fixtures" ? ["--conformance-fixtures"] : [];
-            const server = await startHttp(
-              [spec.name, ...target.args, "--transport", "http", "--port", "0", ...fixtures],
-              target,
-            );
-            try {
-              if (mode === "http-fixtures")
-                for (const [k, v] of await runSuite(server.url, label)) results.set(k, v);
-              else
-                for (const s of GENERIC)
-                  for (const [k, v] of await runSuite(server.url, label, s)) results.set(k, v);
-            } finally {
-              await server.stop();
-            }
+  const expected = new ExpectedFailures(join(ROOT, "conformance/expected-failures.yml"));
+  const servers = [
+    REFERENCE,
+    ...SERVER_COMMANDS.filter((c) => c.load && existsSync(join(ROOT, "lib/servers", c.name, "index.ts"))).map(
+      (c) => c.name,
+    ),
+  ].filter((s) => !values.server || values.server.includes(s));
+  const modes = (values.mode as Mode[] | undefined) ?? MODES;
+  const eras = (values.era as Era[] | undefined) ?? [...ERAS];
+  const units: Unit[] = [];
+
+  for (const server of servers) {
+    for (const mode of modes) {
+      if (server === REFERENCE && mode === "real-http") continue;
+      const target = await serverTargets[server]!();
+      let running: { url: string; stop(): Promise<void> } | undefined;
+      try {
+        running = await serve(server, mode, target);
+        const wired = mode === "real-http" || (await hasFixtures(running.url));
+        for (const era of eras) {
+          const unit: Unit = {
+            server,
+            mode,
+            era,
+            ok: true,
+            scenarios: 0,
+            scenariosPassed: 0,
+            checks: 0,
+            checksPassed: 0,
+            scored: 0,
+            scoredPassed: 0,
+            excused: [],
+          };
+          units.push(unit);
+          if (!wired) {
+            unit.ok = false;
+            unit.problem =
+              "no fixture tools listed: the server's createServer does not pass ServerExtensions to its ToolRegistry";
+            continue;
           }
-        } catch (err) {
-          appendFileSync(RAW, `\n##### ${label} could not start: ${String(err)}\n`);
-          results.set("start", { passed: 0, failed: 1 });
+          const results = await runSuite(running.url, era, `${server} ${mode} ${era}`);
+          const judged = [...results.values()].filter(
+            (r) => mode !== "real-http" || GENERIC[era].includes(r.name),
+          );
+          if (judged.length === 0) {
+            unit.ok = false;
+            unit.problem = "the suite produced no results (see raw.log)";
+          }
+          const failed: string[] = [];
+          for (const r of judged) {
+            unit.scenarios++;
+            unit.checks += r.passed + r.failed;
+            unit.checksPassed += r.passed;
+            const verdict = expected.judge(server, mode, era, r);
+            if (!r.notScored) unit.scored++;
+            if (!r.notScored && verdict.kind === "pass") unit.scoredPassed++;
+            if (verdict.kind === "pass") unit.scenariosPassed++;
+            else if (verdict.kind === "excused") unit.excused.push(r.name);
+            else failed.push(`${r.name} (${verdict.checks.join(", ")})`);
+          }
+          unit.excused.sort();
+          if (failed.length) {
+            unit.ok = false;
+            unit.problem = `unexpected failures: ${failed.join("; ")}`;
+          }
+          const stale = expected.stale(server, mode, era, results);
+          if (stale.length)
+            console.log(
+              `note ${server} ${mode} ${era}: now passing, listed as expected: ${stale.join(", ")}`,
+            );
         }
-        const allowed = expected[spec.name]?.[mode] ?? {};
-        let scenariosOk = 0;
-        let checks = 0;
-        let checksOk = 0;
-        const unexpected: string[] = [];
-        const excused: string[] = [];
-        for (const [scenario, r] of results) {
-          checks += r.passed + r.failed;
-          checksOk += r.passed;
-          if (r.failed === 0) scenariosOk++;
-          else if (allowed[scenario]) excused.push(scenario);
-          else unexpected.push(scenario);
-        }
-        const ok = unexpected.length === 0;
-        if (ok) passed++;
-        else failed++;
-        table.push(
-          `| ${spec.name} | ${mode} | ${scenariosOk}/${results.size} | ${checksOk}/${checks} | ${excused.join(", ") || "–"} |`,
-        );
+      } catch (err) {
+        units.push({
+          server,
+          mode,
+          era: eras[0]!,
+          ok: false,
+          scenarios: 0,
+          scenariosPassed: 0,
+          checks: 0,
+          checksPassed: 0,
+          scored: 0,
+          scoredPassed: 0,
+          excused: [],
+          problem: `could not start: ${String(err)}`,
+        });
+      } finally {
+        await running?.stop().catch(() => {});
+        await target.cleanup();
+      }
+      for (const u of units.filter((x) => x.server === server && x.mode === mode)) {
         console.log(
-          `${ok ? "ok  " : "FAIL"} ${spec.name.padEnd(8)} ${mode.padEnd(15)} scenarios ${scenariosOk}/${results.size}, checks ${checksOk}/${checks}` +
-            (excused.length ? `, expected failures: ${excused.join(", ")}` : "") +
-            (unexpected.length ? `, FAILED: ${unexpected.join(", ")}` : ""),
+          `${u.ok ? "ok  " : "FAIL"} ${u.server.padEnd(8)} ${u.mode.padEnd(15)} ${u.era}  scenarios ${u.scenariosPassed}/${u.scenarios}` +
+            ` (checks ${u.checksPassed}/${u.checks})` +
+            (u.excused.length ? `, expected failures: ${u.excused.join(", ")}` : "") +
+            (u.problem ? `  ${u.problem}` : ""),
         );
       }
-    } finally {
-      await target.cleanup();
     }
   }
-  writeFileSync(join(OUT, "summary.md"), `${table.join("\n")}\n`);
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exit(failed ? 1 : 0);
+  writeFileSync(join(OUT, "summary.md"), summaryTable(units));
+  const passed = units.filter((u) => u.ok).length;
+  console.log(`${passed} passed, ${units.length - passed} failed`);
+  process.exit(units.length === passed ? 0 : 1);
+}
+
+/**
+ * One row per server and era, one column per mode: scored scenarios passed / scored, then all scenarios
+ * passed / run (the rest failed as excused in expected-failures.yml, or, marked ✗, unexpectedly).
+ */
+function summaryTable(units: Unit[]): string {
+  const cell = (u: Unit | undefined) => {
+    if (!u) return "–";
+    if (u.problem && u.scenarios === 0) return "✗ not run";
+    return `${u.ok ? "" : "✗ "}${u.scoredPassed}/${u.scored} (all: ${u.scenariosPassed}/${u.scenarios})`;
+  };
+  const rows = [
+    "| server | era | HTTP, fixtures | stdio, fixtures | HTTP, real tools |",
+    "|---|---|---|---|---|",
+  ];
+  for (const server of [...new Set(units.map((u) => u.server))]) {
+    for (const era of ERAS) {
+      const find = (mode: Mode) => units.find((u) => u.server === server && u.mode === mode && u.era === era);
+      if (!MODES.some(find)) continue;
+      rows.push(
+        `| ${server} | ${era} | ${cell(find("fixtures-http"))} | ${cell(find("fixtures-stdio"))} | ${cell(find("real-http"))} |`,
+      );
+    }
+  }
+  return `${rows.join("\n")}\n`;
 }
 
 await main();

@@ -28,13 +28,25 @@ function scratch(): { dir: string; cleanup(): Promise<void> } {
 }
 
 export const serverTargets: Record<string, () => Promise<PreparedTarget>> = {
+  // The foundation tests' echo server (tests/fixtures/echo-server.ts): the conformance reference target.
+  async echo() {
+    const s = scratch();
+    return {
+      args: [],
+      env: baseEnv({ HOME: s.dir }),
+      cwd: s.dir,
+      trivialCall: { name: "echo", arguments: { text: "x" } },
+      cleanup: s.cleanup,
+    };
+  },
   async pty() {
     const s = scratch();
     return {
       args: [],
       env: baseEnv({ HOME: s.dir }),
       cwd: s.dir,
-      trivialCall: { name: "pty_list", arguments: {} },
+      // pty_list needs an owner (without one it answers a tool error, a different, slower path).
+      trivialCall: { name: "pty_list", arguments: { owner: "bench" } },
       cleanup: s.cleanup,
     };
   },

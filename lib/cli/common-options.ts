@@ -31,7 +31,25 @@ export function commonServerOptions(defaultPort: number, authEnv: string[]): Opt
       "--auth-token <token>",
       `require "Authorization: Bearer <token>" on http/sse (env: ${tokenEnvs})`,
     ),
-    new Option("--allow-unauthenticated", "allow a non-loopback bind without --auth-token"),
+    new Option(
+      "--oauth-issuer <url>",
+      "OAuth 2.1 resource server on http/sse: accept access tokens issued by this authorization server (its metadata and JWKS are discovered; see docs/oauth.md)",
+    ).env("MCPKIT_OAUTH_ISSUER"),
+    new Option(
+      "--oauth-resource <url>",
+      "this server's MCP URL as clients reach it (RFC 9728 resource; default http://<host>:<port>/mcp, required off loopback)",
+    ).env("MCPKIT_OAUTH_RESOURCE"),
+    new Option(
+      "--oauth-audience <uri>",
+      "audience (aud) a token must carry, comma-separated for several (default: the resource URL)",
+    ).env("MCPKIT_OAUTH_AUDIENCE"),
+    new Option(
+      "--oauth-scopes <map>",
+      "scopes that open tool classes: read-only tools need a read scope, other tools a write scope (write also opens read); '|' separates alternatives, '*' opens a class to any valid token",
+    )
+      .default("read=mcp:read,write=mcp:write")
+      .env("MCPKIT_OAUTH_SCOPES"),
+    new Option("--allow-unauthenticated", "allow a non-loopback bind without --auth-token or --oauth-issuer"),
     new Option("--max-body-bytes <bytes>", "largest accepted HTTP request body")
       .default(4 * 1024 * 1024)
       .argParser(parseBytes),
@@ -41,9 +59,5 @@ export function commonServerOptions(defaultPort: number, authEnv: string[]): Opt
       .choices(["debug", "info", "warn", "error", "silent"])
       .env("MCPKIT_LOG_LEVEL"),
     new Option("--log-format <format>", "stderr log format").choices(["text", "json"]).default("text"),
-    new Option(
-      "--conformance-fixtures",
-      "testing aid: also register the MCP conformance suite's test_* tools, resources and prompts",
-    ),
   ];
 }

@@ -2,20 +2,21 @@ import type { ServerApp, ServerContext } from "../core/app.ts";
 import type { ServerCommandSpec } from "../core/command-spec.ts";
 import { NotBuiltError } from "../core/errors.ts";
 import { createLogger, type LogLevel } from "../core/log.ts";
-import { ensureLoggingCapability } from "../core/mcp-capabilities.ts";
+import { ensureListMethods, ensureLoggingCapability } from "../core/mcp-capabilities.ts";
 import { redactor } from "../core/redact.ts";
-import { assertBindAllowed } from "../transport/guard.ts";
+import { assertBindAllowed, isLoopbackHost } from "../transport/guard.ts";
+import { OAUTH_FLAG_KEYS, type OAuthSettings, resolveOAuthSettings } from "../transport/oauth/config.ts";
 import { ServerProcess, serve } from "../transport/serve.ts";
 import { SERVER_COMMANDS } from "./commands.ts";
 import { VERSION } from "./version.ts";
 
 /** Flags the CLI consumes itself; everything else is handed to the server as its options. */
 const COMMON_KEYS = new Set([
-  "conformanceFixtures",
   "transport",
   "host",
   "port",
   "authToken",
+  ...OAUTH_FLAG_KEYS,
   "allowUnauthenticated",
   "maxBodyBytes",
   "logLevel",
@@ -32,23 +33,18 @@ function resolveAuthToken(flag: unknown, spec: ServerCommandSpec, env: Record<st
   return undefined;
 }
 
-/**
- * Wraps the app so every session's server answers logging/setLevel and, in the testing-aid mode
- * `--conformance-fixtures`, also carries the conformance suite's fixtures.
- */
-async function decorateApp(app: ServerApp, fixtures: boolean): Promise<ServerApp> {
-  const register = fixtures
-    ? (await import("../conformance/fixtures.ts")).registerConformanceFixtures
-    : undefined;
+/** Wraps the app so every server instance it builds answers logging/setLevel and the list methods. */
+function decorateApp(app: ServerApp): ServerApp {
   return {
-    createServer() {
-      const server = app.createServer();
+    createServer(extensions) {
+      const server = app.createServer(extensions);
       ensureLoggingCapability(server);
-      register?.(server);
+      ensureListMethods(server);
       return server;
     },
     close: () => app.close(),
     listening: (url) => app.listening?.(url),
+    ...(app.events ? { events: app.events } : {}),
   };
 }
 
@@ -76,10 +72,15 @@ export async function runServer(
   const builtins: ServerContext["builtins"] = {};
   for (const c of SERVER_COMMANDS) if (c.load && c.name !== spec.name) builtins[c.name] = c.load;
 
+  // OAuth applies to http/sse only; on stdio the flags are accepted and have no effect.
+  let oauth: OAuthSettings | undefined;
   if (transport !== "stdio") {
+    oauth = resolveOAuthSettings(flags, env, String(flags.host), isLoopbackHost);
+    redactor.addSecret(oauth?.introspectionClient?.secret);
     assertBindAllowed({
       host: String(flags.host),
       authToken,
+      oauth,
       allowUnauthenticated: Boolean(flags.allowUnauthenticated),
     });
   }
@@ -91,12 +92,13 @@ export async function runServer(
       .then((mod) => mod.start({ options, env, log, version: VERSION, transport, invokedAs, builtins })),
   );
   return serve(
-    await decorateApp(app, Boolean(flags.conformanceFixtures)),
+    decorateApp(app),
     {
       transport,
       host: String(flags.host),
       port: Number(flags.port),
       authToken,
+      oauth,
       allowUnauthenticated: Boolean(flags.allowUnauthenticated),
       maxBodyBytes: Number(flags.maxBodyBytes),
     },

@@ -1,5 +1,7 @@
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { McpServer, ServerEventBus } from "@modelcontextprotocol/server";
 import type { Logger } from "./log.ts";
+import type { ToolCall } from "./tools/define-tool.ts";
+import type { AnyTool } from "./tools/tool-registry.ts";
 
 /** How the process talks to its MCP client. */
 export type TransportKind = "stdio" | "http" | "sse";
@@ -21,15 +23,32 @@ export interface ServerContext {
 }
 
 /**
+ * What a host adds to every server instance it serves (the conformance fixtures of `npm run
+ * conformance`); the production CLI passes none.
+ */
+export interface ServerExtensions {
+  /** Tools listed after the server's own (pass them to `ToolRegistry.install`); handlers get the bare call. */
+  tools?: readonly AnyTool<ToolCall>[];
+  /** Registers resources and prompts on the instance before it connects. */
+  register?(server: McpServer): void;
+}
+
+/**
  * A running server application. Shared state (PTY sessions, upstream connections, HTTP clients) lives
  * here; `createServer` makes one McpServer per client session on top of it.
  */
 export interface ServerApp {
-  createServer(): McpServer;
+  createServer(extensions?: ServerExtensions): McpServer;
   /** Stops everything the app started: children, PTYs, downstream connections, timers. Idempotent. */
   close(): Promise<void>;
   /** Told the URL once an http/sse transport listens (with --port 0, the port picked). */
   listening?(url: string): void;
+  /**
+   * Where the app publishes list changes for 2026-07-28 clients of the stateless HTTP transport (their
+   * `subscriptions/listen` streams outlive every per-request instance); the transport hands it to
+   * `createMcpHandler`. Sessions and stdio connections are told through their own instance instead.
+   */
+  events?: ServerEventBus;
 }
 
 /** The shape every `lib/servers/<name>/index.ts` exports. */

@@ -51,11 +51,11 @@ export function checkBearer(req: IncomingMessage, token: string): boolean {
 
 /** Refuses a non-loopback bind without a token unless the user opted out explicitly. */
 export function assertBindAllowed(
-  opts: Pick<HttpOptions, "host" | "authToken" | "allowUnauthenticated">,
+  opts: Pick<HttpOptions, "host" | "authToken" | "allowUnauthenticated" | "oauth">,
 ): void {
-  if (!isLoopbackHost(opts.host) && !opts.authToken && !opts.allowUnauthenticated) {
+  if (!isLoopbackHost(opts.host) && !opts.authToken && !opts.oauth && !opts.allowUnauthenticated) {
     throw new ConfigError(
-      `refusing to listen on ${opts.host} without a token: set --auth-token (or MCPKIT_AUTH_TOKEN), or pass --allow-unauthenticated`,
+      `refusing to listen on ${opts.host} without a token: set --auth-token (or MCPKIT_AUTH_TOKEN) or --oauth-issuer, or pass --allow-unauthenticated`,
     );
   }
 }

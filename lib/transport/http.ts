@@ -1,13 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { SSEServerTransport } from "@modelcontextprotocol/sdk/server/sse.js";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
-import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
+import { NodeStreamableHTTPServerTransport, toNodeHandler } from "@modelcontextprotocol/node";
+import type { McpServer } from "@modelcontextprotocol/server";
+import { createMcpHandler, isInitializeRequest } from "@modelcontextprotocol/server";
+import { SSEServerTransport } from "@modelcontextprotocol/server-legacy/sse";
 import type { ServerApp } from "../core/app.ts";
 import { StartupError } from "../core/errors.ts";
 import { BadJsonError, BodyTooLargeError, readJsonBody } from "./body.ts";
+import { isModernRequest } from "./era.ts";
 import { assertBindAllowed, checkBearer, checkHostAndOrigin, isLoopbackHost } from "./guard.ts";
 import type { HttpOptions } from "./options.ts";
 
@@ -73,8 +74,15 @@ function isInitialize(body: unknown): boolean {
  * Serves an app over Streamable HTTP (`/mcp`) and legacy SSE (`GET /sse` + `POST /messages`) on one
  * node:http listener, with bearer auth, Host/Origin checks on loopback binds, a body cap and `/healthz`.
  * Both protocols are served on either transport choice; `primary` only decides the URL we announce.
+ *
+ * `/mcp` serves both protocol eras from the same app. A request carrying the 2026-07-28 `_meta` envelope
+ * is served statelessly (one server instance per request, no session); a 2025-era client opens a session
+ * with `initialize` and keeps it (`Mcp-Session-Id`), because list_changed, progress and elicitation reach
+ * it over that session's streams. The checks in front (Host/Origin, bearer token, body cap) apply to both.
+ * Routing uses the SDK's own classifier, so a malformed 2026-07-28 claim gets the modern handler's errors.
+ *
+ * Throws unless the bind is safe: loopback, or a token, or an explicit --allow-unauthenticated.
  */
-/** Throws unless the bind is safe: loopback, or a token, or an explicit --allow-unauthenticated. */
 export async function serveHttp(
   app: ServerApp,
   opts: HttpOptions,
@@ -82,15 +90,29 @@ export async function serveHttp(
 ): Promise<RunningHttp> {
   assertBindAllowed(opts);
   const loopback = isLoopbackHost(opts.host);
-  const streamable = new Map<string, { transport: StreamableHTTPServerTransport } & Session>();
+  const streamable = new Map<string, { transport: NodeStreamableHTTPServerTransport } & Session>();
   const sse = new Map<string, { transport: SSEServerTransport } & Session>();
   const log = opts.log;
+  // OAuth resource-server mode (--oauth-issuer): loaded only when configured (jose stays out otherwise).
+  const oauth = opts.oauth
+    ? (await import("./oauth/gate.ts")).createOAuthGate(opts.oauth, log, opts.authToken)
+    : undefined;
+  const modern = createMcpHandler(() => app.createServer(), {
+    legacy: "reject",
+    ...(app.events ? { bus: app.events } : {}),
+    onerror: (err) => log.debug("2026-07-28 request failed", { error: err.message }),
+  });
+  const serveModern = toNodeHandler(modern, {
+    maxRequestBodySize: opts.maxBodyBytes,
+    onerror: (err) => log.error("2026-07-28 request failed", { error: err.message }),
+  });
 
   const handleMcp = async (req: IncomingMessage, res: ServerResponse) => {
     const sid = req.headers["mcp-session-id"];
     const sessionId = Array.isArray(sid) ? sid[0] : sid;
     if (req.method === "POST") {
       const body = await readJsonBody(req, opts.maxBodyBytes);
+      if (!sessionId && isModernRequest(req, body)) return serveModern(req, res, body);
       if (sessionId) {
         const s = streamable.get(sessionId);
         if (!s) return sendJsonRpcError(res, 404, "Session not found: start a new session with initialize");
@@ -100,11 +122,11 @@ export async function serveHttp(
         return sendJsonRpcError(
           res,
           400,
-          "Bad Request: no Mcp-Session-Id header and the body is not initialize",
+          "Bad Request: no Mcp-Session-Id header, and the request is neither initialize (2025-era session) nor a 2026-07-28 request with its _meta envelope",
         );
       }
       const server = app.createServer();
-      const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+      const transport: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
         sessionIdGenerator: () => randomUUID(),
         onsessioninitialized: (id) => {
           streamable.set(id, { transport, server, close: () => server.close() });
@@ -119,8 +141,10 @@ export async function serveHttp(
       return transport.handleRequest(req, res, body);
     }
     if (req.method === "GET" || req.method === "DELETE") {
-      const s = sessionId ? streamable.get(sessionId) : undefined;
-      if (!s) return sendJsonRpcError(res, sessionId ? 404 : 400, "Missing or unknown Mcp-Session-Id header");
+      // Without a session this is no 2025-era stream: the 2026-07-28 handler answers (405 for both).
+      if (!sessionId) return serveModern(req, res);
+      const s = streamable.get(sessionId);
+      if (!s) return sendJsonRpcError(res, 404, "Session not found: start a new session with initialize");
       return s.transport.handleRequest(req, res);
     }
     res.writeHead(405, { allow: "GET, POST, DELETE" }).end();
@@ -156,11 +180,17 @@ export async function serveHttp(
       const problem = checkHostAndOrigin(req);
       if (problem) return sendJsonRpcError(res, 403, `Forbidden: ${problem}`);
     }
-    // Only the MCP endpoints need the token. Everything else, the OAuth discovery paths included, is a
-    // plain 404 for anyone: a client that finds no OAuth metadata asks its user for a token instead of
-    // starting (and failing) an OAuth flow on the 401.
-    if (!MCP_PATHS.has(url.pathname)) return sendNotFound(res, url.pathname);
-    if (opts.authToken && !checkBearer(req, opts.authToken)) return sendUnauthorized(req, res);
+    // Only the MCP endpoints need the token. Without --oauth-issuer everything else, the OAuth discovery
+    // paths included, is a plain 404 for anyone: a client that finds no OAuth metadata asks its user for
+    // a token instead of starting (and failing) an OAuth flow on the 401. With it, lib/transport/oauth
+    // serves the RFC 9728 metadata and checks tokens.
+    if (!MCP_PATHS.has(url.pathname)) {
+      if (oauth?.serveDiscovery(req, res, url)) return;
+      return sendNotFound(res, url.pathname);
+    }
+    if (oauth) {
+      if (!(await oauth.authorize(req, res, url))) return;
+    } else if (opts.authToken && !checkBearer(req, opts.authToken)) return sendUnauthorized(req, res);
     if (url.pathname === "/mcp") return handleMcp(req, res);
     if (url.pathname === "/sse" && req.method === "GET") return handleSse(req, res);
     if (url.pathname === "/messages" && req.method === "POST") return handleMessages(req, res, url);
@@ -197,6 +227,7 @@ export async function serveHttp(
   const port = (httpServer.address() as AddressInfo).port;
   const hostForUrl = opts.host.includes(":") ? `[${opts.host}]` : opts.host;
   const url = `http://${hostForUrl}:${port}${primary === "sse" ? "/sse" : "/mcp"}`;
+  oauth?.listening(`http://${hostForUrl}:${port}`, primary === "sse" ? "/sse" : "/mcp");
 
   let closing: Promise<void> | undefined;
   return {
@@ -207,7 +238,7 @@ export async function serveHttp(
         const all = [...streamable.values(), ...sse.values()];
         streamable.clear();
         sse.clear();
-        await Promise.allSettled(all.map((s) => s.close()));
+        await Promise.allSettled([...all.map((s) => s.close()), modern.close()]);
         httpServer.closeAllConnections?.();
         await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       })();

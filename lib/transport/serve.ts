@@ -104,7 +104,7 @@ export async function serve(
   proc.serving(app);
   if (!proc.stopping) {
     if (opts.transport === "stdio") {
-      const running = await serveStdio(app, proc.stdin);
+      const running = await serveStdio(app, proc.stdin, log);
       proc.onExit(running.close);
     } else {
       // Loaded only for network transports: the SDK's HTTP/SSE stack (body parsing, charsets) is a large

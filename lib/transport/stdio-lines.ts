@@ -1,7 +1,6 @@
 import process from "node:process";
-import { deserializeMessage, serializeMessage } from "@modelcontextprotocol/sdk/shared/stdio.js";
-import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
-import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import type { JSONRPCMessage, Transport } from "@modelcontextprotocol/server";
+import { deserializeMessage, serializeMessage } from "@modelcontextprotocol/server";
 import type { StdinSource } from "./stdin-source.ts";
 
 /** Longest stdin line kept (the SDK's own limit); a longer one is dropped, not fatal. */
@@ -78,6 +77,11 @@ export class StdioLineTransport implements Transport {
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage) => void;
   private started = false;
+  private markClosed!: () => void;
+  /** Resolves once the transport closed (whoever set onclose). */
+  readonly closed = new Promise<void>((resolve) => {
+    this.markClosed = resolve;
+  });
   private readonly buffer = new LineBuffer(STDIO_MAX_LINE_BYTES, (bytes) =>
     this.onerror?.(
       new Error(`dropped a ${bytes}-byte stdin line: over the ${STDIO_MAX_LINE_BYTES}-byte limit`),
@@ -112,13 +116,24 @@ export class StdioLineTransport implements Transport {
   async close(): Promise<void> {
     this.stdin.detach();
     this.buffer.clear();
+    this.markClosed();
     this.onclose?.();
   }
 
+  /** Senders waiting for stdout to drain; one `drain` listener serves them all. */
+  private draining: Array<() => void> = [];
+  private readonly drained = () => {
+    const waiting = this.draining;
+    this.draining = [];
+    for (const resolve of waiting) resolve();
+  };
+
   send(message: JSONRPCMessage): Promise<void> {
+    if (this.stdout.write(serializeMessage(message))) return Promise.resolve();
+    // A client that reads slowly while we answer fast: wait for the pipe without piling up a listener
+    // per message (Node warns past ten, on stderr, which clients show as errors).
     return new Promise((resolve) => {
-      if (this.stdout.write(serializeMessage(message))) resolve();
-      else this.stdout.once("drain", () => resolve());
+      if (this.draining.push(resolve) === 1) this.stdout.once("drain", this.drained);
     });
   }
 }

@@ -1,19 +1,13 @@
-import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import {
-  type CallToolResult,
-  ErrorCode,
-  type Implementation,
-  McpError,
-  type Progress,
-  type Tool,
-} from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult, Client, Implementation, Progress, Tool } from "@modelcontextprotocol/client";
+import { SdkError, SdkErrorCode } from "@modelcontextprotocol/client";
 import { errorMessage } from "../core/errors.ts";
 import { createLogger, type Logger } from "../core/log.ts";
 import { redactor } from "../core/redact.ts";
 import { type BackoffPolicy, exponentialBackoff } from "./backoff.ts";
 import { describeSchemaIssues, UpstreamError } from "./errors.ts";
 import { listAllTools } from "./list-all-tools.ts";
-import { closeLink, type Link, openLink } from "./open-link.ts";
+import { closeLink, type Link, openLink, protocolOf } from "./open-link.ts";
+import { type EraVerdicts, MODERN_REVISION, verdictKey } from "./protocol.ts";
 import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS, type UpstreamSpec } from "./specs.ts";
 import { StderrTail } from "./stderr-tail.ts";
 import { isTransportFailure } from "./transport-failure.ts";
@@ -26,8 +20,10 @@ export interface UpstreamHealth {
   state: ConnectionState;
   lastError?: string;
   toolCount: number;
-  /** The protocol version agreed in `initialize`. */
+  /** The protocol version agreed (`initialize`, or `server/discover` for 2026-07-28). */
   protocolVersion?: string;
+  /** The era setting of the spec (`protocol`: 2025 unless configured). */
+  protocol: "auto" | "2025" | "2026";
   serverInfo?: Implementation;
   /** ISO time of the current connection. */
   connectedAt?: string;
@@ -43,6 +39,8 @@ export interface ConnectionOptions {
   /** Source of the safe base environment for stdio children (process.env by default). */
   parentEnv?: Record<string, string | undefined>;
   log?: Logger;
+  /** Cached era verdicts of `protocol: auto|2026` servers, so a probe is paid once per launch spec. */
+  verdicts?: EraVerdicts;
 }
 
 export interface CallToolOptions {
@@ -137,6 +135,7 @@ export class UpstreamConnection {
       name: this.name,
       transport: this.spec.transport,
       state: this._state,
+      protocol: protocolOf(this.spec),
       ...(this.lastError !== undefined ? { lastError: this.lastError } : {}),
       toolCount: this.tools?.length ?? 0,
       ...(this.live?.protocolVersion ? { protocolVersion: this.live.protocolVersion } : {}),
@@ -198,16 +197,19 @@ export class UpstreamConnection {
     const relay = controller && (() => controller.abort(opts.signal?.reason));
     if (relay) opts.signal?.addEventListener("abort", relay, { once: true });
     try {
-      return (await live.client.callTool({ name, arguments: args }, undefined, {
-        signal: controller?.signal ?? opts.signal,
-        timeout: timeoutMs,
-        resetTimeoutOnProgress: true,
-        ...(opts.maxTotalTimeoutMs !== undefined ? { maxTotalTimeout: opts.maxTotalTimeoutMs } : {}),
-        ...(opts.onProgress ? { onprogress: opts.onProgress } : {}),
-      })) as CallToolResult;
+      return (await live.client.callTool(
+        { name, arguments: args },
+        {
+          signal: controller?.signal ?? opts.signal,
+          timeout: timeoutMs,
+          resetTimeoutOnProgress: true,
+          ...(opts.maxTotalTimeoutMs !== undefined ? { maxTotalTimeout: opts.maxTotalTimeoutMs } : {}),
+          ...(opts.onProgress ? { onprogress: opts.onProgress } : {}),
+        },
+      )) as CallToolResult;
     } catch (err) {
       if (opts.signal?.aborted) throw this.cancelled(name, err);
-      if (err instanceof McpError && err.code === ErrorCode.RequestTimeout) {
+      if (err instanceof SdkError && err.code === SdkErrorCode.RequestTimeout) {
         throw new UpstreamError(
           this.name,
           "timeout",
@@ -215,7 +217,7 @@ export class UpstreamConnection {
           { cause: err },
         );
       }
-      if (err instanceof McpError && err.code === ErrorCode.ConnectionClosed)
+      if (err instanceof SdkError && err.code === SdkErrorCode.ConnectionClosed)
         throw this.lostDuringCall(name, err);
       if (isTransportFailure(err)) {
         this.lost(live, `request failed: ${errorMessage(err)}`);
@@ -278,12 +280,20 @@ export class UpstreamConnection {
     return p;
   }
 
-  /** Builds transport + client and runs `initialize`, all under the connect timeout. */
+  /** Builds transport + client and connects (initialize, or 2026-07-28), all under the connect timeout. */
   private open(): Promise<Link> {
     const timeoutMs = this.spec.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     this.stderr.clear();
     this.pendingAbort = new AbortController();
-    return openLink(this.spec, {
+    const verdicts = protocolOf(this.spec) === "2025" ? undefined : this.opts.verdicts;
+    const key = verdicts ? verdictKey(this.spec) : "";
+    const prior = verdicts?.get(key);
+    const opened = openLink(this.spec, {
+      ...(prior ? { prior } : {}),
+      onVerdict: (verdict, horizonMs) => {
+        verdicts?.set(key, verdict, horizonMs);
+        this.log.debug("protocol era found", { era: verdict.kind });
+      },
       timeoutMs,
       signal: this.pendingAbort.signal,
       clientInfo: this.opts.clientInfo ?? { name: "mcpkit", version: "0" },
@@ -301,6 +311,9 @@ export class UpstreamConnection {
           this.withStderr(`server '${this.name}' did not finish connecting within ${timeoutMs} ms`),
         ),
     });
+    // A cached verdict the server no longer matches (it changed) is dropped on failure: the retry probes.
+    if (prior) opened.catch(() => verdicts?.delete(key));
+    return opened;
   }
 
   private adopt(live: Link): void {
@@ -319,7 +332,18 @@ export class UpstreamConnection {
     this.setState("connected");
     this.log.info("connected", { protocolVersion: live.protocolVersion, server: this.serverInfo?.name });
     // A restarted server may offer different tools; refresh in the background.
-    this.refreshTools(live).catch((err) => this.log.warn("tools/list failed", { error: errorMessage(err) }));
+    this.refreshTools(live).catch((err) => {
+      this.log.warn("tools/list failed", { error: errorMessage(err) });
+      // Opened from a cached 2026-07-28 verdict and the first request fails: the verdict is stale (the
+      // server no longer speaks that era). Forget it and reconnect, probing again.
+      if (live.prior === "modern" && this.opts.verdicts) {
+        this.opts.verdicts.delete(verdictKey(this.spec));
+        this.lost(
+          live,
+          `requests fail on ${MODERN_REVISION} (${errorMessage(err)}); probing the protocol again`,
+        );
+      }
+    });
   }
 
   /** The link behind `live` is gone: fail over to the supervisor unless it was already replaced or we closed. */
@@ -411,8 +435,13 @@ export class UpstreamConnection {
     let reason = errorMessage(err);
     if (code === "ENOENT" && this.spec.transport === "stdio") {
       reason = `command '${this.spec.command}' was not found (check PATH or the command's spelling)`;
-    } else if (err instanceof McpError && err.code === ErrorCode.ConnectionClosed) {
+    } else if (err instanceof SdkError && err.code === SdkErrorCode.ConnectionClosed) {
       reason = "the server closed the connection during initialize";
+    } else if (err instanceof SdkError && err.code === SdkErrorCode.EraNegotiationFailed) {
+      reason =
+        protocolOf(this.spec) === "2026"
+          ? `it does not speak MCP ${MODERN_REVISION} (protocol: 2026 in its config; use auto or 2025 for a 2025-era server)`
+          : `protocol negotiation failed (${errorMessage(err)})`;
     }
     return this.withStderr(`could not connect to server '${this.name}': ${reason}`);
   }

@@ -1,3 +1,4 @@
+import { SdkError, SdkErrorCode } from "@modelcontextprotocol/client";
 import { McpkitError } from "../core/errors.ts";
 
 export type UpstreamErrorKind =
@@ -10,6 +11,10 @@ export type UpstreamErrorKind =
 
 /** One line from a schema failure (zod issues): where and what, at most three issues. */
 export function describeSchemaIssues(err: unknown): string | undefined {
+  // The v2 client reports a schema-breaking result as SdkError(INVALID_RESULT) whose message lists the issues.
+  if (err instanceof SdkError && err.code === SdkErrorCode.InvalidResult) {
+    return err.message.replace(/\s+/g, " ").slice(0, 300);
+  }
   const issues = (err as { issues?: unknown })?.issues;
   if (!Array.isArray(issues) || issues.length === 0) return undefined;
   const parts = issues.slice(0, 3).map((i: { path?: unknown[]; message?: string }) => {

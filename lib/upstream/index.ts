@@ -20,6 +20,16 @@ export { loadSpecsFromFile } from "./load-specs.ts";
 export { parseMcpJson } from "./parse-mcp-json.ts";
 export { parsePtcConfigYaml } from "./parse-ptc-config.ts";
 export { type ServerTools, UpstreamPool } from "./pool.ts";
+export {
+  type EraVerdicts,
+  FileEraVerdicts,
+  MemoryEraVerdicts,
+  PROBE_TIMEOUT_MS,
+  PROTOCOL_SETTINGS,
+  type ProtocolSetting,
+  UNANSWERED_PROBE_HORIZON_MS,
+  verdictKey,
+} from "./protocol.ts";
 export { registerSpecSecrets } from "./secrets.ts";
 export {
   DEFAULT_CALL_TIMEOUT_MS,

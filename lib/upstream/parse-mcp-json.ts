@@ -1,12 +1,21 @@
 import { dirname, isAbsolute, resolve } from "node:path";
 import { z } from "zod";
 import { configError, formatPath, issueReason, plausibleUrl } from "./config-issue.ts";
+import { PROTOCOL_SETTINGS } from "./protocol.ts";
 import type { UpstreamSpec } from "./specs.ts";
 
 // Env and header values are strings in the format; numbers and booleans are forgiven, as clients do.
 const stringMap = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String));
 
+/** mcpkit's own key: which protocol era to speak to the server (protocol.ts); numbers are forgiven. */
+const protocolKey = z
+  .union([z.string(), z.number()])
+  .transform(String)
+  .pipe(z.enum(PROTOCOL_SETTINGS, { error: "'protocol' must be auto, 2025 or 2026" }))
+  .optional();
+
 const localEntry = z.object({
+  protocol: protocolKey,
   command: z.string().min(1, "'command' must not be empty"),
   args: z.array(z.string()).default([]),
   env: stringMap.default({}),
@@ -14,6 +23,7 @@ const localEntry = z.object({
 });
 
 const remoteEntry = z.object({
+  protocol: protocolKey,
   url: z.string().refine(plausibleUrl, "'url' must be an http(s) URL"),
   headers: stringMap.default({}),
 });
@@ -29,7 +39,8 @@ function fromFile(baseDir: string, path: string): string {
 
 /**
  * Parses a Claude-style `.mcp.json`: `{"mcpServers": {name: {command, args, env, cwd} |
- * {type: "http"|"sse"|"streamable-http", url, headers}}}`. Other top-level keys belong to other readers.
+ * {type: "http"|"sse"|"streamable-http", url, headers}}}`, plus mcpkit's optional `protocol`
+ * (auto|2025|2026) on either. Other top-level keys belong to other readers.
  */
 export function parseMcpJson(text: string, file: string): UpstreamSpec[] {
   let raw: unknown;
@@ -73,6 +84,7 @@ export function parseMcpJson(text: string, file: string): UpstreamSpec[] {
         transport: type === "sse" ? "sse" : "http",
         url: r.url,
         headers: r.headers,
+        ...(r.protocol ? { protocol: r.protocol } : {}),
         source: file,
       });
     } else {
@@ -86,6 +98,7 @@ export function parseMcpJson(text: string, file: string): UpstreamSpec[] {
         args: l.args,
         env: l.env,
         ...(l.cwd !== undefined ? { cwd: fromFile(baseDir, l.cwd) } : {}),
+        ...(l.protocol ? { protocol: l.protocol } : {}),
         source: file,
       });
     }

@@ -1,6 +1,7 @@
 import { isMap, isSeq, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { configError, formatPath, issueReason, plausibleUrl } from "./config-issue.ts";
+import { PROTOCOL_SETTINGS } from "./protocol.ts";
 import type { UpstreamSpec } from "./specs.ts";
 
 const TRANSPORTS = ["stdio", "sse", "http"] as const;
@@ -15,11 +16,17 @@ const serverEntry = z.object({
   cwd: z.string().optional(),
   url: z.string().optional(),
   headers: stringMap.nullish().transform((v) => v ?? {}),
+  // mcpkit's own key (protocol.ts); YAML reads `protocol: 2026` as a number.
+  protocol: z
+    .union([z.string(), z.number()])
+    .transform(String)
+    .pipe(z.enum(PROTOCOL_SETTINGS, { error: "'protocol' must be auto, 2025 or 2026" }))
+    .optional(),
 });
 
 /**
  * Reads the `servers:` list of PTC-MCP's `config.yaml` (`[{name, transport: stdio|sse|http, command, args,
- * env, url, headers}]`). The rest of that file (tools, execution) belongs to ptc and is ignored here.
+ * env, url, headers}]`, plus mcpkit's optional `protocol: auto|2025|2026`). The rest of that file (tools, execution) belongs to ptc and is ignored here.
  */
 export function parsePtcConfigYaml(text: string, file: string): UpstreamSpec[] {
   const lineCounter = new LineCounter();
@@ -89,6 +96,7 @@ export function parsePtcConfigYaml(text: string, file: string): UpstreamSpec[] {
         args: s.args,
         env: s.env,
         ...(s.cwd !== undefined ? { cwd: s.cwd } : {}),
+        ...(s.protocol ? { protocol: s.protocol } : {}),
         source: file,
       });
       return;
@@ -102,6 +110,7 @@ export function parsePtcConfigYaml(text: string, file: string): UpstreamSpec[] {
       transport: s.transport as "sse" | "http",
       url: s.url,
       headers: s.headers,
+      ...(s.protocol ? { protocol: s.protocol } : {}),
       source: file,
     });
   });

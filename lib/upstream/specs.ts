@@ -1,4 +1,5 @@
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { McpServer } from "@modelcontextprotocol/server";
+import type { ProtocolSetting } from "./protocol.ts";
 
 /** Fields every upstream spec may carry, whatever its transport. */
 export interface UpstreamCommon {
@@ -12,6 +13,8 @@ export interface UpstreamCommon {
   callTimeoutMs?: number;
   /** The config file this spec came from, for error messages. */
   source?: string;
+  /** Protocol era to speak: "2025" (plain initialize, the default), "2026" or "auto" (see protocol.ts). */
+  protocol?: ProtocolSetting;
 }
 
 export interface StdioSpec extends UpstreamCommon {

@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { ReadBuffer, serializeMessage } from "@modelcontextprotocol/sdk/shared/stdio.js";
-import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
-import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import type { JSONRPCMessage, Transport } from "@modelcontextprotocol/server";
+import { ReadBuffer, serializeMessage } from "@modelcontextprotocol/server";
 
 export interface ChildStdioOptions {
   command: string;
@@ -35,6 +34,15 @@ export class ChildStdioTransport implements Transport {
 
   get pid(): number | null {
     return this.child?.pid ?? null;
+  }
+
+  /**
+   * The child's stderr goes to `onStderr`, not to a stream. The property exists because the SDK tells a
+   * stdio transport by its `pid` and `stderr`: its `auto` probe then treats a silent or exiting server as
+   * a 2025-era one (as it must on stdio) instead of failing the connect.
+   */
+  get stderr(): null {
+    return null;
   }
 
   start(): Promise<void> {

@@ -1,6 +1,4 @@
-import { SseError } from "@modelcontextprotocol/sdk/client/sse.js";
-import { StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { McpError } from "@modelcontextprotocol/sdk/types.js";
+import { ProtocolError, SdkHttpError, SseError } from "@modelcontextprotocol/client";
 
 const NETWORK_CODES = new Set([
   "ECONNREFUSED",
@@ -17,8 +15,8 @@ const NETWORK_CODES = new Set([
  * so a failed request is how we learn the server went away.
  */
 export function isTransportFailure(err: unknown): boolean {
-  if (err instanceof McpError) return false;
-  if (err instanceof StreamableHTTPError || err instanceof SseError) return true;
+  if (err instanceof ProtocolError) return false;
+  if (err instanceof SdkHttpError || err instanceof SseError) return true;
   if (!(err instanceof Error)) return false;
   if (err.message === "Not connected") return true;
   const code = (err as { code?: unknown }).code ?? (err.cause as { code?: unknown } | undefined)?.code;

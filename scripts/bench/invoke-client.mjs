@@ -3,8 +3,9 @@
 // given, warms both up, then alternates `gateway_invoke everything::echo` and a direct `echo` call (in
 // shuffled pairs) and prints the latencies as JSON on stdout.
 //   node|bun scripts/bench/invoke-client.mjs '<json: {gateway, direct, calls, warmup}>'
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+
+import { Client } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 
 const spec = JSON.parse(process.argv[2] ?? "{}");
 

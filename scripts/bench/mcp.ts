@@ -1,9 +1,8 @@
 // Thin wrappers over the SDK client for measurements: spawn over stdio, connect over HTTP, RSS.
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 
 export interface Launch {
   command: string;
@@ -14,15 +13,25 @@ export interface Launch {
   url?: string;
 }
 
-export async function connectStdio(l: Launch): Promise<{ client: Client; pid: number }> {
-  const transport = new StdioClientTransport({
+/**
+ * The SDK's stdio transport, as a subclass: the SDK probes `server/discover` in place over a subclass
+ * instead of spawning a throwaway sibling process, so a pinned client measures one server process.
+ */
+class InPlaceStdio extends StdioClientTransport {}
+
+/** Spawns a server over stdio and connects a client: a 2025-era one, or one pinned to `pin`. */
+export async function connectStdio(l: Launch, pin?: "2026-07-28"): Promise<{ client: Client; pid: number }> {
+  const transport = new InPlaceStdio({
     command: l.command,
     args: l.args,
     env: l.env,
     cwd: l.cwd,
     stderr: "ignore",
   });
-  const client = new Client({ name: "mcpkit-bench", version: "0" });
+  const client = new Client(
+    { name: "mcpkit-bench", version: "0" },
+    pin ? { versionNegotiation: { mode: { pin } } } : {},
+  );
   await client.connect(transport);
   return { client, pid: transport.pid! };
 }

@@ -1,7 +1,7 @@
 // Cross-cutting protocol suites for every built server and every way of running it, with the SDK's
 // reference server (@modelcontextprotocol/server-everything) measured in the same run as the peer.
 import { join } from "node:path";
-import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import type { Client } from "@modelcontextprotocol/client";
 import { encode } from "gpt-tokenizer";
 import type { PreparedTarget } from "../server-targets.ts";
 import { connectHttp, connectStdio, type Launch, rssMiB, startHttpServer } from "./mcp.ts";
@@ -18,6 +18,8 @@ export interface Subject {
   http?: () => Launch | Promise<Launch>;
   trivialCall: PreparedTarget["trivialCall"];
   peer?: boolean;
+  /** Measure with a client pinned to this revision (default: a 2025-era client, `initialize`). */
+  pin?: "2026-07-28";
 }
 
 const EVERYTHING = "node_modules/@modelcontextprotocol/server-everything/dist/index.js";
@@ -59,7 +61,7 @@ export async function coldStart(ctx: BenchContext, subjects: Subject[]): Promise
   for (let r = 0; r < reps + 1; r++) {
     for (const s of shuffle(subjects)) {
       const t0 = performance.now();
-      const { client } = await connectStdio(s.stdio);
+      const { client } = await connectStdio(s.stdio, s.pin);
       const t1 = performance.now();
       await client.listTools();
       const t2 = performance.now();
@@ -106,7 +108,9 @@ async function timedCalls(client: Client, call: Subject["trivialCall"], n: numbe
 export async function roundTripAndMemory(ctx: BenchContext, subjects: Subject[]): Promise<void> {
   const total = ctx.quick ? 1000 : 10_000;
   const blocks = 10;
-  const conns = await Promise.all(subjects.map(async (s) => ({ s, ...(await connectStdio(s.stdio)) })));
+  const conns = await Promise.all(
+    subjects.map(async (s) => ({ s, ...(await connectStdio(s.stdio, s.pin)) })),
+  );
   const lat = new Map<string, number[]>();
   const idle = new Map<string, number>();
   for (const c of conns) {
@@ -239,6 +243,36 @@ export async function toolTokens(ctx: BenchContext, subjects: Subject[]): Promis
       min: tokens,
       max: tokens,
       target: s.server === "gateway" ? { op: "<=", value: 1200, of: "median" } : undefined,
+    });
+  }
+}
+
+/**
+ * Ratios against a baseline build measured in the same run (e.g. v1 on main): for each server, the node
+ * bundle's cold start and stdio round trip over the baseline's, with the "within 10%" target.
+ */
+export function compareWithBaseline(ctx: BenchContext, baseline: string): void {
+  const find = (suite: string, subject: string, metric: string) =>
+    ctx.rows.find((r) => r.suite === suite && r.subject === subject && r.metric === metric);
+  for (const r of [...ctx.rows]) {
+    const cold = r.suite === "cold start" && r.metric === "spawn → initialize → tools/list";
+    const trip = r.suite === "stdio round trip";
+    if (!(cold || trip) || !r.subject.includes("(node bundle)")) continue;
+    const base = find(r.suite, r.subject.replace("(node bundle)", `(${baseline})`), r.metric);
+    if (!base) continue;
+    const x = r.median / base.median;
+    ctx.add({
+      suite: `v2 against ${baseline}`,
+      subject: r.subject,
+      metric: `${cold ? "cold start" : "tools/call p50"}: ${r.median.toFixed(2)} vs ${base.median.toFixed(2)} ms`,
+      unit: "×",
+      n: 1,
+      median: x,
+      p95: x,
+      p99: x,
+      min: x,
+      max: x,
+      target: { op: "<=", value: 1.1, of: "median" },
     });
   }
 }

@@ -5,6 +5,7 @@ import type { BenchContext } from "./report.ts";
 import { gatewaySuite } from "./suites/gateway.ts";
 import { gatewayIndexSuite } from "./suites/gateway-index.ts";
 import { gatewayInvokeSuite } from "./suites/gateway-invoke.ts";
+import { gatewayPerRequestSuite } from "./suites/gateway-per-request.ts";
 import { ptcSuite } from "./suites/ptc.ts";
 import { ptySuite } from "./suites/pty.ts";
 import { ptyLoginSuite } from "./suites/pty-login.ts";
@@ -22,4 +23,5 @@ export const serverSuites: ServerSuite[] = [
   gatewaySuite,
   gatewayInvokeSuite,
   gatewayIndexSuite,
+  gatewayPerRequestSuite,
 ];

@@ -79,7 +79,12 @@ describe("npm package", () => {
     () => {
       const chunks = files.filter((f) => f.startsWith("dist/chunks/"));
       expect(chunks.length).toBeGreaterThan(0);
-      expect(chunks.every((f) => /^dist\/chunks\/[\w-]+\.mjs$/.test(f))).toBe(true);
+      expect(
+        chunks.every((f) => /^dist\/chunks\/[\w-]+\.mjs$/.test(f) || /ajv-validator-\w+\.cjs$/.test(f)),
+      ).toBe(true);
+      // The SDK's JSON Schema validators, loaded on first use (scripts/build.mjs).
+      for (const pkg of ["server", "client"])
+        expect(chunks).toContain(`dist/chunks/ajv-validator-${pkg}.cjs`);
       expect(files.filter((f) => !chunks.includes(f))).toEqual(
         [
           "README.md",

@@ -1,39 +1,9 @@
 import { spawn } from "node:child_process";
-import { resolve } from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { Client } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { afterAll, describe, expect, it } from "vitest";
-import { baseEnv, connectHttp, type HttpProcess, isAlive, ROOT, waitFor } from "../helpers/mcpkit.ts";
-
-// The echo fixture is served through the real CLI, command table and transport layer.
-const ECHO = resolve(ROOT, "dist/test/echo-cli.mjs");
-
-async function startEcho(args: string[], env: Record<string, string> = {}): Promise<HttpProcess> {
-  const child = spawn("node", [ECHO, "echo", ...args], {
-    env: baseEnv(env),
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let err = "";
-  const exited = new Promise<number | string | null>((res) => child.once("exit", (c, s) => res(c ?? s)));
-  const url = await new Promise<string>((res, rej) => {
-    child.stderr!.on("data", (d: Buffer) => {
-      err += d.toString();
-      const m = /listening on (\S+)/.exec(err);
-      if (m) res(m[1]!);
-    });
-    void exited.then((c) => rej(new Error(`exited ${c}: ${err}`)));
-  });
-  return {
-    child,
-    url,
-    origin: new URL(url).origin,
-    stderr: () => err,
-    stop: async (sig = "SIGTERM") => {
-      if (child.exitCode === null && child.signalCode === null) child.kill(sig);
-      return exited;
-    },
-  };
-}
+import { baseEnv, connectHttp, type HttpProcess, isAlive, waitFor } from "../helpers/mcpkit.ts";
+import { ECHO, startEcho } from "./echo.ts";
 
 async function childPid(client: Client): Promise<number> {
   const r = await client.callTool({ name: "child_pid", arguments: {} });
@@ -83,6 +53,51 @@ describe("stdio transport", () => {
       child.kill(sig);
       expect(await exited).toBe(code);
     }
+  });
+});
+
+describe("stdio under backpressure", () => {
+  it("a client that reads late still gets every answer, and stderr stays quiet (no listener warning)", async () => {
+    const child = spawn("node", [ECHO, "echo"], { env: baseEnv(), stdio: ["pipe", "pipe", "pipe"] });
+    let err = "";
+    child.stderr.on("data", (d: Buffer) => {
+      err += d;
+    });
+    child.stdout.pause();
+    const n = 3000;
+    const lines = [
+      JSON.stringify({
+        jsonrpc: "2.0",
+        id: 0,
+        method: "initialize",
+        params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "t", version: "0" } },
+      }),
+      JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }),
+    ];
+    const pad = "x".repeat(200);
+    for (let i = 1; i <= n; i++) {
+      lines.push(
+        JSON.stringify({
+          jsonrpc: "2.0",
+          id: i,
+          method: "tools/call",
+          params: { name: "echo", arguments: { text: pad } },
+        }),
+      );
+    }
+    child.stdin.write(`${lines.join("\n")}\n`);
+    // Let the server answer into a full pipe for a while before anyone reads.
+    await new Promise((r) => setTimeout(r, 1500));
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => {
+      out += d;
+    });
+    child.stdout.resume();
+    await waitFor(() => out.split("\n").filter(Boolean).length >= n + 1, 30_000);
+    const exited = new Promise((r) => child.once("exit", r));
+    child.stdin.end();
+    expect(await exited).toBe(0);
+    expect(err).not.toContain("MaxListenersExceededWarning");
   });
 });
 

@@ -68,7 +68,10 @@ describe("gateway guidance L3 resource", () => {
         // The resources capability stays: downstream resources are proxied whatever the guidance level.
         const list = await gw.client.listResources();
         expect(list.resources.map((r) => r.uri)).not.toContain(URI);
-        await expect(gw.client.readResource({ uri: URI })).rejects.toThrow(/-32002.*unknown resource/);
+        await expect(gw.client.readResource({ uri: URI })).rejects.toMatchObject({
+          code: -32602,
+          message: expect.stringMatching(/unknown resource/),
+        });
       } finally {
         await gw.close();
       }

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import type { Client } from "@modelcontextprotocol/client";
 import { baseEnv, connectHttp, connectStdio, ROOT, type StdioSession, startHttp } from "../helpers/mcpkit.ts";
 
 export const FAULTY = resolve(ROOT, "tests/fixtures/gateway/faulty-server.mjs");
@@ -48,10 +48,13 @@ export async function call(
   opts: { dotted?: boolean; onprogress?: (p: unknown) => void; timeout?: number } = {},
 ): Promise<CallOutcome> {
   const name = opts.dotted ? `gateway.${verb}` : `gateway_${verb}`;
-  const r = (await client.callTool({ name, arguments: args }, undefined, {
-    ...(opts.onprogress ? { onprogress: opts.onprogress } : {}),
-    timeout: opts.timeout ?? 60_000,
-  })) as any;
+  const r = (await client.callTool(
+    { name, arguments: args },
+    {
+      ...(opts.onprogress ? { onprogress: opts.onprogress } : {}),
+      timeout: opts.timeout ?? 60_000,
+    },
+  )) as any;
   const content = (r.content ?? []) as Array<Record<string, any>>;
   return {
     data: (r.structuredContent ?? {}) as Record<string, any>,

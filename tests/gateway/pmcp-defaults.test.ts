@@ -3,8 +3,8 @@
 // writing a `pmcp` entry for a shared HTTP service. `mcpkit gateway` keeps its own; flags and env win.
 import { mkdirSync, symlinkSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { Client } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { afterAll, describe, expect, it } from "vitest";
 import { connectHttp, connectStdio, ROOT, startHttp } from "../helpers/mcpkit.ts";
 import { mcpkit } from "./cli-helpers.ts";

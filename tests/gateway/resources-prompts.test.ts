@@ -1,10 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import {
-  PromptListChangedNotificationSchema,
-  ResourceListChangedNotificationSchema,
-} from "@modelcontextprotocol/sdk/types.js";
+import type { Client } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT, waitFor } from "../helpers/mcpkit.ts";
 import { call, EVERYTHING, type GatewaySession, openGateway, scratch, writeJson } from "./helpers.ts";
@@ -32,7 +28,10 @@ async function allResources(client: Client) {
   const out: Array<{ uri: string; _meta?: Record<string, unknown> }> = [];
   let cursor: string | undefined;
   do {
-    const r = await client.listResources(cursor ? { cursor } : {});
+    // One page at a time: without a cursor the v2 client would walk and merge every page itself.
+    const r = cursor
+      ? await client.listResources({ cursor })
+      : await client.request({ method: "resources/list", params: {} });
     pages.push(r.resources.length);
     out.push(...r.resources);
     cursor = r.nextCursor;
@@ -160,7 +159,8 @@ for (const transport of ["stdio", "http"] as const) {
         expect(viaNs.message).toMatch(/denied by policy/);
 
         const unknown = await rpcError(gw.client.readResource({ uri: "nowhere://thing" }));
-        expect(unknown.code).toBe(-32002);
+        // Resource not found is -32602 with the v2 SDK (SEP-2164; it no longer sends 2025's -32002).
+        expect(unknown.code).toBe(-32602);
         expect(unknown.message).toContain("unknown resource 'nowhere://thing'");
         expect(unknown.message).toContain(GUIDE);
         expect(unknown.message).toContain("fixture://item/{id}");
@@ -251,10 +251,10 @@ for (const transport of ["stdio", "http"] as const) {
       async () => {
         let resourcesChanged = 0;
         let promptsChanged = 0;
-        gw.client.setNotificationHandler(ResourceListChangedNotificationSchema, () => {
+        gw.client.setNotificationHandler("notifications/resources/list_changed", () => {
           resourcesChanged++;
         });
-        gw.client.setNotificationHandler(PromptListChangedNotificationSchema, () => {
+        gw.client.setNotificationHandler("notifications/prompts/list_changed", () => {
           promptsChanged++;
         });
         const before = (await gw.client.listPrompts()).prompts.map((p) => p.name);

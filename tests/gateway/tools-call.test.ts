@@ -1,6 +1,6 @@
-// The gateway answers tools/call itself (not through McpServer's handler, see mcp-server.ts): unknown
-// names and arguments that fail a meta-tool's strict schema still come back as the same error results,
-// and invoke works with and without a progress token.
+// The gateway's tools/call is the core ToolRegistry (tools/registry.ts): unknown names and arguments that
+// fail a meta-tool's strict schema come back as PMCP's error results, and invoke works with and without
+// a progress token. A host's extra tools: extensions.test.ts.
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StdioSession } from "../helpers/mcpkit.ts";
@@ -10,7 +10,6 @@ const TIMEOUT = 60_000;
 const s = scratch();
 let gw: StdioSession;
 let dotted: StdioSession;
-let fixtures: StdioSession;
 
 beforeAll(async () => {
   const config = writeJson(join(s.dir, "cfg.mcp.json"), {
@@ -18,13 +17,11 @@ beforeAll(async () => {
   });
   gw = await gateway(["--config", config], s.env(), s.dir);
   dotted = await gateway(["--config", config, "--tool-names", "dotted"], s.env(), s.dir);
-  fixtures = await gateway(["--config", config, "--conformance-fixtures"], s.env(), s.dir);
 }, TIMEOUT);
 
 afterAll(async () => {
   await gw?.close();
   await dotted?.close();
-  await fixtures?.close();
 }, TIMEOUT);
 
 async function raw(session: StdioSession, name: string, args: Record<string, unknown>) {
@@ -86,24 +83,6 @@ describe("tools/call on the gateway", () => {
       );
       expect(withToken.isError).toBe(false);
       expect(withToken.text).toContain("again");
-    },
-    TIMEOUT,
-  );
-
-  it(
-    "tools registered after the gateway's own (the conformance fixtures) are answered as McpServer would",
-    async () => {
-      const simple = await raw(fixtures, "test_simple_text", {});
-      expect(simple).toEqual({ isError: false, text: "This is a simple text response for testing." });
-      const failing = await raw(fixtures, "test_error_handling", {});
-      expect(failing.isError).toBe(true);
-      // A raw zod shape still checks the arguments.
-      const bad = await raw(fixtures, "test_sampling", { prompt: 42 });
-      expect(bad.isError).toBe(true);
-      expect(bad.text).toContain("Input validation error: Invalid arguments for tool test_sampling");
-      // The meta-tools are still there.
-      const health = await call(fixtures.client, "health");
-      expect(health.isError).toBe(false);
     },
     TIMEOUT,
   );

@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import type { Client } from "@modelcontextprotocol/client";
 import { afterAll, describe, expect, it } from "vitest";
 import { connectStdio } from "../helpers/mcpkit.ts";
 import { cleanupSeedTemps, connectOriginal, original, runToEnd, tempDir } from "../seeds/helpers.ts";

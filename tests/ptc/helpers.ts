@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import type { Client } from "@modelcontextprotocol/client";
 import { ROOT } from "../helpers/mcpkit.ts";
 
 export const MOCK_SERVER = resolve(ROOT, "tests/fixtures/ptc/mock-server.mjs");

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { resolve } from "node:path";
-import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import type { Client } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { baseEnv, connectHttp, type HttpProcess, ROOT, startHttp } from "../helpers/mcpkit.ts";
 import { callText, MOCK_SERVER, runProgram, writeConfig } from "./helpers.ts";

@@ -257,7 +257,6 @@ out`,
     const ac = new AbortController();
     const pending = s.client.callTool(
       { name: "execute_program", arguments: { code: "await sleep(60000)" } },
-      undefined,
       { signal: ac.signal },
     );
     setTimeout(() => ac.abort(), 100);

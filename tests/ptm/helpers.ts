@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import { type FakePtm, type FakePtmOptions, startFakePtm } from "../fixtures/ptm/fake-backend.ts";
 import { baseEnv, connectStdio, mcpkitCommand, ROOT, type StdioSession } from "../helpers/mcpkit.ts";
 

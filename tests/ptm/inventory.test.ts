@@ -1,6 +1,9 @@
+import { Client } from "@modelcontextprotocol/client";
+import { InMemoryTransport, Server } from "@modelcontextprotocol/server";
 import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { createLogger } from "../../lib/core/log.ts";
+import { resolveHints } from "../../lib/core/tools/annotations.ts";
 import { detectChallenge } from "../../lib/servers/ptm/cloudflare.ts";
 import { loadConfig } from "../../lib/servers/ptm/config.ts";
 import { childEnvironment, scrubEnvironment } from "../../lib/servers/ptm/env-scrub.ts";
@@ -10,8 +13,8 @@ import { versionAtLeast } from "../../lib/servers/ptm/preflight.ts";
 import { RESOURCES } from "../../lib/servers/ptm/resources.ts";
 import { isSafeSegment } from "../../lib/servers/ptm/segments.ts";
 import { selectTools } from "../../lib/servers/ptm/tool-filter.ts";
-import { annotationsFor, isWriteTool, TOOLS, type ToolSpec } from "../../lib/servers/ptm/tool-inventory.ts";
-import { runTool } from "../../lib/servers/ptm/tool-runner.ts";
+import { TOOLS, type ToolSpec } from "../../lib/servers/ptm/tool-inventory.ts";
+import { isWriteTool, ptmRegistry, ptmSelection, ptmTools } from "../../lib/servers/ptm/tools.ts";
 
 const silent = createLogger({ level: "silent" });
 
@@ -24,30 +27,32 @@ describe("ptm tool inventory (data)", () => {
   });
 
   it("every tool has a title, a description, every annotation explicit, and schemas", () => {
-    for (const t of TOOLS) {
-      expect(t.title.trim(), t.name).not.toBe("");
-      expect(t.description.length, t.name).toBeGreaterThan(20);
-      const a = annotationsFor(t);
-      expect(a.title).toBe(t.title);
+    for (const [row, tool] of TOOLS.map((r, i) => [r, ptmTools(TOOLS, false)[i]!] as const)) {
+      expect(tool.name).toBe(row.name);
+      expect(tool.title.trim(), row.name).not.toBe("");
+      expect(tool.description.length, row.name).toBeGreaterThan(20);
+      const hints = resolveHints(tool.hints);
       for (const hint of ["readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"] as const)
-        expect(typeof a[hint], `${t.name}.${hint}`).toBe("boolean");
-      expect(t.input, t.name).toBeInstanceOf(z.ZodObject);
-      expect(t.output, t.name).toBeInstanceOf(z.ZodObject);
+        expect(typeof hints[hint], `${row.name}.${hint}`).toBe("boolean");
+      expect(tool.input, row.name).toBeInstanceOf(z.ZodObject);
+      expect(tool.output, row.name).toBeInstanceOf(z.ZodObject);
       // Unknown arguments are rejected.
-      expect(t.input.safeParse({ __unknown__: 1 }).success, t.name).toBe(false);
-      for (const placeholder of t.path.matchAll(/\{(\w+)\}/g))
-        expect(Object.keys(t.input.shape), t.name).toContain(placeholder[1]);
+      expect(tool.input.safeParse({ __unknown__: 1 }).success, row.name).toBe(false);
+      for (const placeholder of row.path.matchAll(/\{(\w+)\}/g))
+        expect(Object.keys(row.input.shape), row.name).toContain(placeholder[1]);
     }
   });
 
   it("read-only classification comes from the inventory row, and the gate follows it", async () => {
-    for (const t of TOOLS) {
-      expect(annotationsFor(t).readOnlyHint).toBe(t.kind === "read");
-      expect(isWriteTool(t)).toBe(t.kind === "write");
-      if (t.kind === "read") expect(annotationsFor(t).destructiveHint).toBe(false);
+    const tools = ptmTools(TOOLS, false);
+    for (const [i, t] of tools.entries()) {
+      expect(resolveHints(t.hints).readOnlyHint).toBe(TOOLS[i]!.kind === "read");
+      expect(isWriteTool(t)).toBe(TOOLS[i]!.kind === "write");
+      if (TOOLS[i]!.kind === "read") expect(resolveHints(t.hints).destructiveHint).toBe(false);
     }
     expect(
-      TOOLS.filter((t) => annotationsFor(t).destructiveHint)
+      tools
+        .filter((t) => resolveHints(t.hints).destructiveHint)
         .map((t) => t.name)
         .sort(),
     ).toEqual(
@@ -58,7 +63,8 @@ describe("ptm tool inventory (data)", () => {
         "unshare_prompt",
       ].sort(),
     );
-    // A row invented here: flipping only `kind` decides whether the gate lets it through.
+    // Rows invented here, served by ptm's registry in read-only mode: only `kind` decides whether the
+    // gate lets a call through to the backend.
     const request = vi.fn(async () => ({ status: 200, headers: new Headers(), json: { ok: 1 }, text: "" }));
     const client = { request } as unknown as PtmHttpClient;
     const row: ToolSpec = {
@@ -70,23 +76,32 @@ describe("ptm tool inventory (data)", () => {
       path: "/made-up",
       input: z.object({}).strict(),
       output: z.looseObject({}),
-      idempotent: false,
     };
-    const refused = await runTool(row, {}, { client, readOnly: true, maxRows: 500, log: silent });
+    const rows = [row, { ...row, name: "made_up_read", kind: "read" as const, method: "GET" as const }];
+    const registry = ptmRegistry(ptmTools(rows, true), { client, maxRows: 500, log: silent });
+    const server = new Server({ name: "t", version: "1" }, { capabilities: {} });
+    registry.install(server, ptmSelection(new Set(["made_up", "made_up_read"]), true));
+    const [a, b] = InMemoryTransport.createLinkedPair();
+    await server.connect(a);
+    const mcp = new Client({ name: "c", version: "1" });
+    await mcp.connect(b);
+    const { tools: listed } = await mcp.listTools();
+    expect(listed.map((t) => t.name)).toEqual(["made_up", "made_up_read"]);
+    expect(listed[0]!.description).toContain("(Refused while PTM_MCP_READ_ONLY is true.)");
+    const refused = await mcp.callTool({ name: "made_up", arguments: {} });
     expect(refused.isError).toBe(true);
-    expect(request).not.toHaveBeenCalled();
-    const allowed = await runTool(
-      { ...row, kind: "read", method: "GET" },
-      {},
+    expect(refused.content).toEqual([
       {
-        client,
-        readOnly: true,
-        maxRows: 500,
-        log: silent,
+        type: "text",
+        text: "made_up: made_up is a write tool and mcpkit ptm is in read-only mode (PTM_MCP_READ_ONLY is true), so nothing was sent to PTM. To allow writes, set PTM_MCP_READ_ONLY=false in this server's environment and restart it.",
       },
-    );
+    ]);
+    expect(request).not.toHaveBeenCalled();
+    const allowed = await mcp.callTool({ name: "made_up_read", arguments: {} });
     expect(allowed.isError).toBeFalsy();
+    expect(allowed.structuredContent).toEqual({ ok: 1 });
     expect(request).toHaveBeenCalledTimes(1);
+    await mcp.close();
   });
 
   it("update_prompt: null and omitted stay off the wire, [] is sent", async () => {
@@ -96,13 +111,13 @@ describe("ptm tool inventory (data)", () => {
       json: {},
       text: "{}",
     }));
-    const spec = TOOLS.find((t) => t.name === "update_prompt")!;
-    const args = spec.input.parse({ prompt_id: "a.b", change_summary: "c", tags: [], kpis: null });
-    await runTool(spec, args, {
+    const tool = ptmTools(TOOLS, false).find((t) => t.name === "update_prompt")!;
+    const args = tool.input.parse({ prompt_id: "a.b", change_summary: "c", tags: [], kpis: null });
+    const call = { signal: new AbortController().signal, progress: () => {} };
+    await tool.handler(args, {
       client: { request } as unknown as PtmHttpClient,
-      readOnly: false,
       maxRows: 500,
-      log: silent,
+      call: call as never,
     });
     expect(request.mock.calls[0]![0]).toMatchObject({
       method: "PATCH",

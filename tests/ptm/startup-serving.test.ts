@@ -1,4 +1,4 @@
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakePtm, startFakePtm } from "../fixtures/ptm/fake-backend.ts";
 import { baseEnv, connectStdio, type StdioSession, waitFor } from "../helpers/mcpkit.ts";

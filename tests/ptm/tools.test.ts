@@ -1,4 +1,3 @@
-import { ProgressNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "../helpers/mcpkit.ts";
 import { type PtmRig, startRig, textOf } from "./helpers.ts";
@@ -186,7 +185,7 @@ describe("mcpkit ptm with writes enabled, through the real server", () => {
     // Our own handler: the SDK's built-in onprogress drops a notification that lands in the same chunk
     // as the response (it forgets the token before the notification handler runs).
     const seen: unknown[] = [];
-    rig.session.client.setNotificationHandler(ProgressNotificationSchema, (n) => {
+    rig.session.client.setNotificationHandler("notifications/progress", (n) => {
       seen.push(n.params);
     });
     const r = await rig.session.client.callTool({

@@ -55,7 +55,6 @@ describe("long waits", () => {
     const progress: number[] = [];
     const r = await srv.client.callTool(
       { name: "pty_read_until", arguments: { session_id: id, ...O, pattern: "late", timeout_ms: 10000 } },
-      undefined,
       { onprogress: (p) => progress.push(p.progress), timeout: 20000 },
     );
     expect((r.structuredContent as { matched: boolean }).matched).toBe(true);
@@ -64,7 +63,6 @@ describe("long waits", () => {
     const ac = new AbortController();
     const pending = srv.client.callTool(
       { name: "pty_read_until", arguments: { session_id: id, ...O, pattern: "never", timeout_ms: 60000 } },
-      undefined,
       { signal: ac.signal },
     );
     setTimeout(() => ac.abort("test"), 200);

@@ -3,7 +3,7 @@
 // bodies (ptm, trueppm); PTY children that ignore SIGTERM or fork grandchildren (pty). Each ends in a
 // clear error, recovery where promised, and no leftover process.
 import { resolve } from "node:path";
-import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import type { Client } from "@modelcontextprotocol/client";
 import { afterAll, describe, expect, it } from "vitest";
 import * as D from "../fixtures/trueppm/data.ts";
 import { ROOT, type StdioSession } from "../helpers/mcpkit.ts";
@@ -46,7 +46,7 @@ async function call(
   args: Record<string, unknown>,
   timeout = HANG_MS,
 ): Promise<Answer> {
-  const r = (await client.callTool({ name, arguments: args }, undefined, { timeout })) as {
+  const r = (await client.callTool({ name, arguments: args }, { timeout })) as {
     isError?: boolean;
     content?: { type: string; text?: string }[];
     structuredContent?: Record<string, any>;

@@ -5,7 +5,7 @@ import { appendFileSync, existsSync, readdirSync, readFileSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import type { Client } from "@modelcontextprotocol/client";
 
 /** `npm run reliability -- --long` sets MCPKIT_RELIABILITY_LONG=1. */
 export const LONG = process.env.MCPKIT_RELIABILITY_LONG === "1";
@@ -253,10 +253,13 @@ export async function classifyCall(
   timeoutMs = HANG_MS,
 ): Promise<CallOutcome> {
   try {
-    const r = await client.callTool({ name, arguments: args as Record<string, unknown> }, undefined, {
-      timeout: timeoutMs,
-      maxTotalTimeout: timeoutMs,
-    });
+    const r = await client.callTool(
+      { name, arguments: args as Record<string, unknown> },
+      {
+        timeout: timeoutMs,
+        maxTotalTimeout: timeoutMs,
+      },
+    );
     return { kind: r.isError ? "tool-error" : "result", value: r };
   } catch (err) {
     const code = (err as { code?: unknown }).code;

@@ -1,8 +1,7 @@
 // Load: N concurrent HTTP sessions × M cheap calls against each server, and many sequential stdio
 // calls: zero failed calls, bounded memory (RSS before/after), and fd and child-process counts back to
 // baseline once the sessions close. Sizes come from SIZES (CI-bounded; --long runs the big ones).
-import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import type { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { afterAll, describe, expect, it } from "vitest";
 import { connectHttp, type HttpProcess } from "../helpers/mcpkit.ts";
 import {
@@ -53,7 +52,7 @@ async function runCalls(client: Client, calls: Probe[], n: number, offset = 0): 
   for (let i = 0; i < n; i++) {
     const c = calls[(i + offset) % calls.length]!;
     try {
-      const r = await client.callTool({ name: c.tool, arguments: c.args }, undefined, { timeout: HANG_MS });
+      const r = await client.callTool({ name: c.tool, arguments: c.args }, { timeout: HANG_MS });
       if (r.isError) {
         failures += 1;
         watch.seen(r);

@@ -261,7 +261,8 @@ for (const name of SERVERS) {
             body: JSON.stringify({ jsonrpc: "2.0", id: 2, method: "tools/list" }),
             want: (s) => s === 404 || s === 400,
           },
-          { what: "GET no session", method: "GET", headers: auth, want: (s) => s === 400 },
+          // Without a session a GET is no 2025-era stream; the stateless 2026-07-28 side answers 405.
+          { what: "GET no session", method: "GET", headers: auth, want: (s) => s === 405 },
           {
             what: "DELETE forged",
             method: "DELETE",

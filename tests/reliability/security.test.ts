@@ -4,7 +4,7 @@
 import { spawn } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import type { Client } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type HttpProcess, mcpkitCommand, type StdioSession } from "../helpers/mcpkit.ts";
 import { CANARY, CanaryWatch, Counters, descendants, eventually, rawHttp, stillRunning } from "./harness.ts";

@@ -3,7 +3,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import type { Client } from "@modelcontextprotocol/client";
 import { type FakePtm, startFakePtm } from "../fixtures/ptm/fake-backend.ts";
 import { FakeTrueppm } from "../fixtures/trueppm/fake-backend.ts";
 import {
@@ -215,9 +215,12 @@ export function httpClient(p: HttpProcess): Promise<Client> {
 
 /** True when the probe call answers without isError. */
 export async function probeOk(client: Client, probe: Probe, watch?: CanaryWatch): Promise<boolean> {
-  const r = await client.callTool({ name: probe.tool, arguments: probe.args }, undefined, {
-    timeout: 30_000,
-  });
+  const r = await client.callTool(
+    { name: probe.tool, arguments: probe.args },
+    {
+      timeout: 30_000,
+    },
+  );
   watch?.seen(r);
   return r.isError !== true;
 }

@@ -3,8 +3,8 @@ import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, symlinkSync } fr
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { Client } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { baseEnv, ROOT } from "../helpers/mcpkit.ts";
 
 /** The five names users of the originals start them by. */

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { join, resolve } from "node:path";
-import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import type { Client } from "@modelcontextprotocol/client";
 import { afterAll, expect } from "vitest";
 import { connectHttp, ROOT, waitFor } from "../helpers/mcpkit.ts";
 import { PMCP_EXAMPLES } from "./examples/pmcp.ts";

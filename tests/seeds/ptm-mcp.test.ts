@@ -1,6 +1,6 @@
 import { chmodSync, writeFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
-import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import type { Client } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, expect } from "vitest";
 import { readTinyToml } from "../distribution/tiny-toml.ts";
 import { type FakePtm, startFakePtm } from "../fixtures/ptm/fake-backend.ts";

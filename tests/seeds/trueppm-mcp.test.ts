@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import type { Client } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, expect } from "vitest";
 import * as D from "../fixtures/trueppm/data.ts";
 import { FakeTrueppm } from "../fixtures/trueppm/fake-backend.ts";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as D from "../fixtures/trueppm/data.ts";
 import type { FakeTrueppm } from "../fixtures/trueppm/fake-backend.ts";
-import { connectStdio, type StdioSession } from "../helpers/mcpkit.ts";
+import { connectStdio, type StdioSession, waitFor } from "../helpers/mcpkit.ts";
 import { makeToken, startFake, textOf, trueppmEnv } from "./helpers.ts";
 
 const TOKEN = makeToken("stdio");
@@ -33,6 +33,8 @@ beforeAll(async () => {
     [REVOKED]: undefined,
   });
   s = await connectStdio(["trueppm"], { env: trueppmEnv(fake, TOKEN) });
+  // The boot check runs behind the handshake; let it land so request counts below see only the tools'.
+  await waitFor(() => fake.requestsTo("auth/me/").length > 0);
 }, 20_000);
 afterAll(async () => {
   await s?.close();
@@ -68,8 +70,8 @@ describe("tool inventory", () => {
       expect(t.name).not.toMatch(/^(create_|update_|delete_|set_)/);
       expect(t.title, t.name).toBeTruthy();
       expect(t.description!.length, t.name).toBeGreaterThan(20);
+      // The title is the tool's own (MCP 2025-06-18); annotations carry the four hints.
       expect(t.annotations, t.name).toEqual({
-        title: t.title,
         readOnlyHint: true,
         destructiveHint: false,
         idempotentHint: true,

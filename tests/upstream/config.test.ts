@@ -100,6 +100,41 @@ describe("parseMcpJson", () => {
   });
 });
 
+describe("the protocol key (mcpkit's own)", () => {
+  it("is read from .mcp.json entries, local and remote; absent means the 2025 default", () => {
+    const specs = parseMcpJson(
+      JSON.stringify({
+        mcpServers: {
+          a: { command: "x", protocol: "auto" },
+          b: { url: "http://127.0.0.1:1/mcp", protocol: 2026 },
+          c: { command: "y" },
+        },
+      }),
+      "/p/.mcp.json",
+    );
+    expect(specs.map((s) => s.protocol)).toEqual(["auto", "2026", undefined]);
+    const bad = errorOf(() =>
+      parseMcpJson(JSON.stringify({ mcpServers: { a: { command: "x", protocol: "2027" } } }), "/p/.mcp.json"),
+    );
+    expect(bad).toBeInstanceOf(ConfigError);
+    expect(bad.message).toBe("/p/.mcp.json: mcpServers.a.protocol: 'protocol' must be auto, 2025 or 2026");
+  });
+
+  it("is read from config.yaml servers (a bare 2026 is a number in YAML)", () => {
+    const specs = parsePtcConfigYaml(
+      "servers:\n  - name: a\n    command: x\n    protocol: 2026\n  - name: b\n    transport: http\n    url: http://127.0.0.1:1/mcp\n    protocol: auto\n",
+      "/p/config.yaml",
+    );
+    expect(specs.map((s) => s.protocol)).toEqual(["2026", "auto"]);
+    const bad = errorOf(() =>
+      parsePtcConfigYaml("servers:\n  - name: a\n    command: x\n    protocol: new\n", "/p/c.yaml"),
+    );
+    expect(bad.message).toBe(
+      "/p/c.yaml: servers[0].protocol: 'protocol' must be auto, 2025 or 2026 (line 4)",
+    );
+  });
+});
+
 describe("parsePtcConfigYaml", () => {
   it("reads the servers list and ignores ptc's own sections", () => {
     const specs = parsePtcConfigYaml(

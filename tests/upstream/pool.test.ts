@@ -1,4 +1,4 @@
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { McpServer } from "@modelcontextprotocol/server";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { UpstreamError, UpstreamPool } from "../../lib/upstream/index.ts";
@@ -11,8 +11,8 @@ function calculator(): McpServer {
     "add",
     {
       description: "Adds two numbers",
-      inputSchema: { a: z.number(), b: z.number() },
-      outputSchema: { sum: z.number() },
+      inputSchema: z.object({ a: z.number(), b: z.number() }),
+      outputSchema: z.object({ sum: z.number() }),
       annotations: { readOnlyHint: true },
     },
     async ({ a, b }) => ({

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import type { ServerCommandSpec } from "../../core/command-spec.ts";
 import { McpkitError, UsageError } from "../../core/errors.ts";
 import { connectTarget, type TargetFlags } from "./connect.ts";

@@ -1,4 +1,4 @@
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/server";
 
 const BOLD = (s: string, tty: boolean) => (tty ? `\u001b[1m${s}\u001b[22m` : s);
 

@@ -1,8 +1,9 @@
-import type { Tool } from "@modelcontextprotocol/sdk/types.js";
+import { join } from "node:path";
+import type { Tool } from "@modelcontextprotocol/server";
 import type { ServerApp, ServerContext } from "../../core/app.ts";
 import { errorMessage } from "../../core/errors.ts";
 import type { Logger } from "../../core/log.ts";
-import type { UpstreamSpec } from "../../upstream/index.ts";
+import { FileEraVerdicts, type UpstreamSpec } from "../../upstream/index.ts";
 import { Catalog } from "./catalog.ts";
 import { type DiscoveredConfig, discoverConfig } from "./config-discovery.ts";
 import { DescriptionCache } from "./description-cache.ts";
@@ -109,6 +110,8 @@ export class GatewayCore {
       ctx.log,
       ctx.version,
       (server, tools) => this.indexTools(server, tools),
+      // Era verdicts of `protocol: auto|2026` servers, beside the description cache (same lifetime).
+      new FileEraVerdicts(join(opts.cacheDir, "gateway", "protocols.json")),
     );
     const lc = opts.policy.lifecycle;
     this.lifecycle = new DownstreamLifecycle(

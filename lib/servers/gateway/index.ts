@@ -1,10 +1,11 @@
+import { InMemoryServerEventBus } from "@modelcontextprotocol/server";
 import type { ServerApp, ServerContext } from "../../core/app.ts";
 import { ConfigError } from "../../core/errors.ts";
 import { GatewayCore } from "./core.ts";
 import { parseDuration } from "./duration.ts";
 import { loadGuidance } from "./guidance-config.ts";
 import { Manifest } from "./manifest.ts";
-import { createGatewayServer } from "./mcp-server.ts";
+import { createGatewayServer, publishListChanges } from "./mcp-server.ts";
 import { loadPolicy } from "./policy.ts";
 import { openRuntimeState } from "./runtime-state.ts";
 import { cacheDir } from "./state-dir.ts";
@@ -131,9 +132,13 @@ export async function start(ctx: ServerContext): Promise<ServerApp> {
   };
   const fallback = setTimeout(startEager, EAGER_START_DELAY_MS);
   let closed: Promise<void> | undefined;
+  const events = new InMemoryServerEventBus((err) =>
+    ctx.log.debug("list change not delivered", { error: err.message }),
+  );
+  const unpublish = publishListChanges(core, events);
   return {
-    createServer: () => {
-      const server = createGatewayServer(core);
+    createServer: (extensions) => {
+      const server = createGatewayServer(core, extensions);
       const previous = server.server.oninitialized;
       server.server.oninitialized = () => {
         previous?.();
@@ -143,9 +148,11 @@ export async function start(ctx: ServerContext): Promise<ServerApp> {
     },
     close: () => {
       clearTimeout(fallback);
+      unpublish();
       closed ??= core.close().finally(() => state.close());
       return closed;
     },
     listening: (url) => state.listening(url),
+    events,
   };
 }

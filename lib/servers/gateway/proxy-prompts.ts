@@ -1,21 +1,14 @@
-import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import {
-  ErrorCode,
-  GetPromptRequestSchema,
-  type GetPromptResult,
-  ListPromptsRequestSchema,
-  type Prompt,
-} from "@modelcontextprotocol/sdk/types.js";
+import type { GetPromptResult, Prompt, Server } from "@modelcontextprotocol/server";
+import { ProtocolErrorCode } from "@modelcontextprotocol/server";
 import type { GatewayCore } from "./core.ts";
+import type { OwnLayer } from "./own-layer.ts";
 import {
   ByteBudget,
   type DownstreamLists,
   downstreamError,
   downstreamLists,
   failedMeta,
-  forwardListChanged,
   type Gathered,
-  ownLayer,
   paginate,
   RpcError,
   requestOptions,
@@ -116,12 +109,16 @@ class PromptProxy {
       if (route) return route;
     }
     if (snap!.denied.has(name)) {
-      throw new RpcError(ErrorCode.InvalidParams, `prompt '${name}' is denied by policy (prompts section)`, {
-        name,
-      });
+      throw new RpcError(
+        ProtocolErrorCode.InvalidParams,
+        `prompt '${name}' is denied by policy (prompts section)`,
+        {
+          name,
+        },
+      );
     }
     throw new RpcError(
-      ErrorCode.InvalidParams,
+      ProtocolErrorCode.InvalidParams,
       `unknown prompt '${name}'. Prompts: ${some(
         snap!.listed.map((p) => p.name),
         20,
@@ -133,7 +130,7 @@ class PromptProxy {
   async get(name: string, args: Record<string, string> | undefined, signal?: AbortSignal) {
     const route = await this.route(name, signal);
     if (!this.core.policy.promptAllowed(route.server, route.name)) {
-      throw new RpcError(ErrorCode.InvalidParams, `prompt '${name}' is denied by policy`, { name });
+      throw new RpcError(ProtocolErrorCode.InvalidParams, `prompt '${name}' is denied by policy`, { name });
     }
     const client = await this.lists.client(route.server);
     let result: GetPromptResult;
@@ -186,34 +183,34 @@ class PromptProxy {
 
 const perCore = new WeakMap<GatewayCore, PromptProxy>();
 
-/**
- * Serves prompts/list and prompts/get on one session: prompts the gateway registers itself (through
- * McpServer, see OwnLayer) first under their own names, then those of every started downstream, paged.
- * Call before registering any prompt on the McpServer.
- */
-export function installPromptProxy(server: Server, core: GatewayCore): void {
+/** The one prompt proxy of a core (its routes and last listing are shared by every instance). */
+export function promptProxy(core: GatewayCore): PromptProxy {
   let proxy = perCore.get(core);
   if (!proxy) {
     proxy = new PromptProxy(core, downstreamLists(core));
     perCore.set(core, proxy);
   }
-  const p = proxy;
-  // Declared here, not in McpServer's options: McpServer would install its own handlers for them there.
+  return proxy;
+}
+
+/**
+ * Serves prompts/list and prompts/get on one server instance: the gateway's own prompts (OwnLayer)
+ * first under their own names, then those of every started downstream, paged.
+ */
+export function installPromptProxy(server: Server, core: GatewayCore, own: OwnLayer): void {
+  const p = promptProxy(core);
   server.registerCapabilities({ prompts: { listChanged: true } });
-  const layer = ownLayer(server);
-  const own = async (extra: unknown) =>
-    (await layer.call<{ prompts: Prompt[] }>("prompts/list", {}, extra))?.prompts ?? [];
-  layer.claim(ListPromptsRequestSchema, "prompts/list", async (req, extra) => {
-    const cursor: string | undefined = req.params?.cursor;
-    const mine = await own(extra);
-    const snap = cursor !== undefined && p.last ? p.last : await p.prompts(true, extra.signal);
-    const { page, nextCursor } = paginate([...mine, ...snap.listed], cursor, "prompts");
+  server.setRequestHandler("prompts/list", async (req, extra) => {
+    const cursor = req.params?.cursor;
+    const ours = await own.prompts();
+    const snap = cursor !== undefined && p.last ? p.last : await p.prompts(true, extra.mcpReq.signal);
+    const { page, nextCursor } = paginate([...ours, ...snap.listed], cursor, "prompts");
     return { prompts: page, ...(nextCursor ? { nextCursor } : {}), ...failedMeta(snap.failed) };
   });
-  layer.claim(GetPromptRequestSchema, "prompts/get", async (req, extra) => {
-    const { name, arguments: args } = req.params as { name: string; arguments?: Record<string, string> };
-    if ((await own(extra)).some((o) => o.name === name)) return layer.call("prompts/get", req.params, extra);
-    return p.get(name, args, extra.signal);
+  server.setRequestHandler("prompts/get", async (req, extra) => {
+    const { name, arguments: args } = req.params;
+    const answer = await own.get(name, args);
+    if (answer) return answer;
+    return p.get(name, args, extra.mcpReq.signal);
   });
-  forwardListChanged(server, p.lists, "prompts");
 }

@@ -1,24 +1,19 @@
-import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import { UriTemplate } from "@modelcontextprotocol/sdk/shared/uriTemplate.js";
-import {
-  ErrorCode,
-  ListResourcesRequestSchema,
-  ListResourceTemplatesRequestSchema,
-  ReadResourceRequestSchema,
-  type ReadResourceResult,
-  type Resource,
-  type ResourceTemplate,
-} from "@modelcontextprotocol/sdk/types.js";
+import type {
+  ReadResourceResult,
+  Resource,
+  ResourceTemplateType,
+  Server,
+} from "@modelcontextprotocol/server";
+import { ProtocolErrorCode, UriTemplate } from "@modelcontextprotocol/server";
 import type { GatewayCore } from "./core.ts";
+import type { OwnLayer } from "./own-layer.ts";
 import {
   ByteBudget,
   type DownstreamLists,
   downstreamError,
   downstreamLists,
   failedMeta,
-  forwardListChanged,
   type Gathered,
-  ownLayer,
   paginate,
   RESOURCE_NOT_FOUND,
   RpcError,
@@ -68,7 +63,7 @@ interface ResourceSnapshot {
 }
 
 interface TemplateSnapshot {
-  listed: ResourceTemplate[];
+  listed: ResourceTemplateType[];
   matchers: Array<{ server: string; template: string; matcher: UriTemplate }>;
   failed: Gathered<unknown>["failed"];
 }
@@ -98,10 +93,10 @@ const withServer = (meta: Record<string, unknown> | undefined, server: string, o
   ...(original !== undefined ? { "mcpkit/uri": original } : {}),
 });
 
-/** What the gateway itself serves on one session (the inner McpServer layer). */
+/** What the gateway itself serves on one instance (OwnLayer). */
 export interface OwnResources {
   resources: Resource[];
-  templates: ResourceTemplate[];
+  templates: ResourceTemplateType[];
 }
 
 class ResourceProxy {
@@ -152,7 +147,7 @@ class ResourceProxy {
   }
 
   async templates(fresh: boolean, reserved: string[], signal?: AbortSignal): Promise<TemplateSnapshot> {
-    const g = await this.lists.gather<ResourceTemplate>("templates", fresh, signal);
+    const g = await this.lists.gather<ResourceTemplateType>("templates", fresh, signal);
     const perServer = g.perServer.map(({ server, items }) => ({
       server,
       items: items.filter(
@@ -162,7 +157,7 @@ class ResourceProxy {
       ),
     }));
     const by = owners(perServer, (t) => t.uriTemplate, reserved);
-    const listed: ResourceTemplate[] = [];
+    const listed: ResourceTemplateType[] = [];
     const matchers: TemplateSnapshot["matchers"] = [];
     for (const { server, items } of perServer) {
       for (const t of items) {
@@ -214,7 +209,7 @@ class ResourceProxy {
     const sharing = snap!.shared.get(uri);
     if (sharing) {
       throw new RpcError(
-        ErrorCode.InvalidParams,
+        ProtocolErrorCode.InvalidParams,
         `resource '${uri}' is offered by servers ${sharing.join(", ")}; read one of: ${sharing.map((s) => namespacedUri(s, uri)).join(", ")}`,
         { uri },
       );
@@ -230,7 +225,7 @@ class ResourceProxy {
     if (hits.length === 1) return { server: hits[0]!, uri };
     if (hits.length > 1) {
       throw new RpcError(
-        ErrorCode.InvalidParams,
+        ProtocolErrorCode.InvalidParams,
         `resource '${uri}' matches templates of servers ${hits.join(", ")}; read one of: ${hits.map((s) => namespacedUri(s, uri)).join(", ")}`,
         { uri },
       );
@@ -294,69 +289,59 @@ class ResourceProxy {
 
 const perCore = new WeakMap<GatewayCore, ResourceProxy>();
 
-const matches = (template: string, uri: string) => {
-  try {
-    return new UriTemplate(template).match(uri) !== null;
-  } catch {
-    return false;
-  }
-};
-
-/**
- * Serves resources/list, resources/templates/list and resources/read on one session: the gateway's own
- * resources first (registered through McpServer, see OwnLayer), then those of every started downstream,
- * paged by PAGE_SIZE. Call before registering any resource on the McpServer.
- */
-export function installResourceProxy(server: Server, core: GatewayCore): void {
+/** The one resource proxy of a core (its routes and last listings are shared by every instance). */
+export function resourceProxy(core: GatewayCore): ResourceProxy {
   let proxy = perCore.get(core);
   if (!proxy) {
     proxy = new ResourceProxy(core, downstreamLists(core));
     perCore.set(core, proxy);
   }
-  const p = proxy;
-  // Declared here, not in McpServer's options: McpServer would install its own handlers for them there.
+  return proxy;
+}
+
+/**
+ * Serves resources/list, resources/templates/list and resources/read on one server instance: the
+ * gateway's own resources first (OwnLayer), then those of every started downstream, paged by PAGE_SIZE.
+ */
+export function installResourceProxy(server: Server, core: GatewayCore, own: OwnLayer): void {
+  const p = resourceProxy(core);
   server.registerCapabilities({ resources: { listChanged: true } });
-  const layer = ownLayer(server);
-  const own = async (extra: unknown): Promise<OwnResources> => ({
-    resources: (await layer.call<{ resources: Resource[] }>("resources/list", {}, extra))?.resources ?? [],
-    templates:
-      (await layer.call<{ resourceTemplates: ResourceTemplate[] }>("resources/templates/list", {}, extra))
-        ?.resourceTemplates ?? [],
-  });
-  layer.claim(ListResourcesRequestSchema, "resources/list", async (req, extra) => {
-    const cursor: string | undefined = req.params?.cursor;
-    const mine = (await own(extra)).resources;
+  const mine = async (): Promise<OwnResources> => {
+    const [resources, templates] = await Promise.all([own.resources(), own.templates()]);
+    return { resources, templates };
+  };
+  server.setRequestHandler("resources/list", async (req, extra) => {
+    const cursor = req.params?.cursor;
+    const ours = await own.resources();
     const snap =
       cursor !== undefined && p.last
         ? p.last
         : await p.resources(
             true,
-            mine.map((r) => r.uri),
-            extra.signal,
+            ours.map((r) => r.uri),
+            extra.mcpReq.signal,
           );
-    const { page, nextCursor } = paginate([...mine, ...snap.listed], cursor, "resources");
+    const { page, nextCursor } = paginate([...ours, ...snap.listed], cursor, "resources");
     return { resources: page, ...(nextCursor ? { nextCursor } : {}), ...failedMeta(snap.failed) };
   });
-  layer.claim(ListResourceTemplatesRequestSchema, "resources/templates/list", async (req, extra) => {
-    const cursor: string | undefined = req.params?.cursor;
-    const mine = (await own(extra)).templates;
+  server.setRequestHandler("resources/templates/list", async (req, extra) => {
+    const cursor = req.params?.cursor;
+    const ours = await own.templates();
     const snap =
       cursor !== undefined && p.lastTemplates
         ? p.lastTemplates
         : await p.templates(
             true,
-            mine.map((t) => t.uriTemplate),
-            extra.signal,
+            ours.map((t) => t.uriTemplate),
+            extra.mcpReq.signal,
           );
-    const { page, nextCursor } = paginate([...mine, ...snap.listed], cursor, "templates");
+    const { page, nextCursor } = paginate([...ours, ...snap.listed], cursor, "templates");
     return { resourceTemplates: page, ...(nextCursor ? { nextCursor } : {}), ...failedMeta(snap.failed) };
   });
-  layer.claim(ReadResourceRequestSchema, "resources/read", async (req, extra) => {
-    const uri: string = req.params.uri;
-    const mine = await own(extra);
-    if (mine.resources.some((r) => r.uri === uri) || mine.templates.some((t) => matches(t.uriTemplate, uri)))
-      return layer.call("resources/read", { uri }, extra);
-    return p.read(uri, mine, extra.signal);
+  server.setRequestHandler("resources/read", async (req, extra) => {
+    const uri = req.params.uri;
+    const answer = await own.read(uri);
+    if (answer) return answer;
+    return p.read(uri, await mine(), extra.mcpReq.signal);
   });
-  forwardListChanged(server, p.lists, "resources");
 }

@@ -1,11 +1,6 @@
-import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import {
-  ErrorCode,
-  McpError,
-  PromptListChangedNotificationSchema,
-  ResourceListChangedNotificationSchema,
-} from "@modelcontextprotocol/sdk/types.js";
+import type { Client } from "@modelcontextprotocol/client";
+import type { Server } from "@modelcontextprotocol/server";
+import { ProtocolError, ProtocolErrorCode } from "@modelcontextprotocol/server";
 import { errorMessage } from "../../core/errors.ts";
 import { DEFAULT_CALL_TIMEOUT_MS, UpstreamError } from "../../upstream/index.ts";
 import type { GatewayCore } from "./core.ts";
@@ -46,12 +41,15 @@ const kindCapability = (kind: ListKind) => (kind === "prompts" ? "prompts" : "re
 /** Turns a downstream failure into an error naming the server; a downstream's own JSON-RPC code is kept. */
 export function downstreamError(server: string, what: string, err: unknown): RpcError {
   if (err instanceof RpcError) return err;
-  if (err instanceof UpstreamError) return new RpcError(ErrorCode.InternalError, err.message);
-  if (err instanceof McpError) {
+  if (err instanceof UpstreamError) return new RpcError(ProtocolErrorCode.InternalError, err.message);
+  if (err instanceof ProtocolError) {
     const msg = err.message.replace(/^MCP error -?\d+: /, "");
     return new RpcError(err.code, `server '${server}': ${what} failed: ${msg}`, err.data);
   }
-  return new RpcError(ErrorCode.InternalError, `server '${server}': ${what} failed: ${errorMessage(err)}`);
+  return new RpcError(
+    ProtocolErrorCode.InternalError,
+    `server '${server}': ${what} failed: ${errorMessage(err)}`,
+  );
 }
 
 interface CacheEntry {
@@ -159,7 +157,7 @@ export class DownstreamLists {
       return client;
     } catch (err) {
       throw new RpcError(
-        ErrorCode.InternalError,
+        ProtocolErrorCode.InternalError,
         errorMessage(err).includes(server) ? errorMessage(err) : `server '${server}': ${errorMessage(err)}`,
       );
     }
@@ -196,12 +194,12 @@ export class DownstreamLists {
   private hook(server: string, client: Client): void {
     if (this.hooked.has(client)) return;
     this.hooked.add(client);
-    client.setNotificationHandler(ResourceListChangedNotificationSchema, async () => {
+    client.setNotificationHandler("notifications/resources/list_changed", async () => {
       this.drop(server, "resources");
       this.drop(server, "templates");
       this.notify("resources");
     });
-    client.setNotificationHandler(PromptListChangedNotificationSchema, async () => {
+    client.setNotificationHandler("notifications/prompts/list_changed", async () => {
       this.drop(server, "prompts");
       this.notify("prompts");
     });
@@ -267,7 +265,8 @@ export async function fetchAll(client: Client, kind: ListKind, signal?: AbortSig
   let cursor: string | undefined;
   for (let page = 0; page < MAX_PAGES && out.length < MAX_ITEMS; page++) {
     const params = cursor ? { cursor } : {};
-    const opts = { timeout: LIST_TIMEOUT_MS, ...(signal ? { signal } : {}) };
+    // Our own per-connection cache decides when to re-read (list_changed, no listChanged promise).
+    const opts = { timeout: LIST_TIMEOUT_MS, cacheMode: "refresh" as const, ...(signal ? { signal } : {}) };
     let items: unknown[];
     let next: string | undefined;
     if (kind === "resources") {
@@ -302,19 +301,17 @@ export function downstreamLists(core: GatewayCore): DownstreamLists {
   return lists;
 }
 
-/** Sends list_changed of one kind to this session whenever the aggregate changes; stops when it closes. */
-export function forwardListChanged(server: Server, lists: DownstreamLists, kind: ChangeKind): void {
-  const off = lists.onChange((k) => {
-    if (k !== kind) return;
+/**
+ * Tells one connected server instance whenever the aggregate resource or prompt list changes (2025-era
+ * sessions get the notification; on a 2026-07-28 stdio connection the SDK routes it to the client's
+ * subscriptions/listen stream). Returns the unsubscribe, called when the instance closes.
+ */
+export function forwardListChanged(server: Server, lists: DownstreamLists): () => void {
+  return lists.onChange((kind) => {
     const send = kind === "resources" ? server.sendResourceListChanged() : server.sendPromptListChanged();
-    // Before initialize completes or after the session ended there is no one to tell.
+    // Before initialize completes, or once the instance has closed, there is no one to tell.
     send.catch(() => {});
   });
-  const previous = server.onclose;
-  server.onclose = () => {
-    off();
-    previous?.();
-  };
 }
 
 // ---- pagination ------------------------------------------------------------------------------------
@@ -328,7 +325,8 @@ export function paginate<T>(
   let offset = 0;
   if (cursor !== undefined) {
     const m = /^(\w+):(\d+)$/.exec(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (!m || m[1] !== kind) throw new RpcError(ErrorCode.InvalidParams, `invalid cursor for ${kind}`);
+    if (!m || m[1] !== kind)
+      throw new RpcError(ProtocolErrorCode.InvalidParams, `invalid cursor for ${kind}`);
     offset = Number(m[2]);
   }
   const page = items.slice(offset, offset + PAGE_SIZE);
@@ -394,62 +392,4 @@ export class ByteBudget {
   note(what: string, b64: string): string {
     return `[${what} omitted: ${blobBytes(b64)} bytes exceeds the output cap (policy limits.max_output_bytes)]`;
   }
-}
-
-// ---- the gateway's own layer -----------------------------------------------------------------------
-
-type Handler = (request: any, extra: any) => unknown;
-
-/**
- * Resources and prompts the gateway serves itself are registered through McpServer (the L3 guide, and
- * the conformance fixtures of --conformance-fixtures), which installs its own handlers for the very
- * methods the proxy answers. The proxy claims those methods first; McpServer's handlers, set later,
- * become an inner layer that the proxy lists first and routes its own names and URIs to.
- */
-export class OwnLayer {
-  private readonly inner = new Map<string, Handler>();
-  private readonly claimed = new Map<unknown, string>();
-  private readonly methods = new Set<string>();
-  private readonly set: Server["setRequestHandler"];
-
-  constructor(server: Server) {
-    this.set = server.setRequestHandler.bind(server);
-    const assert = server.assertCanSetRequestHandler.bind(server);
-    server.assertCanSetRequestHandler = (method: string) => {
-      if (!this.methods.has(method)) assert(method);
-    };
-    server.setRequestHandler = ((schema: unknown, handler: Handler) => {
-      const method = this.claimed.get(schema);
-      if (method) this.inner.set(method, handler);
-      else (this.set as (s: unknown, h: Handler) => void)(schema, handler);
-    }) as Server["setRequestHandler"];
-  }
-
-  /** Installs the proxy's handler for a method; a later McpServer handler for it becomes the inner layer. */
-  claim(schema: unknown, method: string, handler: Handler): void {
-    (this.set as (s: unknown, h: Handler) => void)(schema, handler);
-    this.claimed.set(schema, method);
-    this.methods.add(method);
-  }
-
-  /** Calls the inner handler for a method, or returns undefined when the gateway registered nothing there. */
-  async call<T>(method: string, params: Record<string, unknown>, extra: unknown): Promise<T | undefined> {
-    const handler = this.inner.get(method);
-    if (!handler) return undefined;
-    return (await handler({ method, params }, extra)) as T;
-  }
-
-  has(method: string): boolean {
-    return this.inner.has(method);
-  }
-}
-
-const layers = new WeakMap<Server, OwnLayer>();
-export function ownLayer(server: Server): OwnLayer {
-  let layer = layers.get(server);
-  if (!layer) {
-    layer = new OwnLayer(server);
-    layers.set(server, layer);
-  }
-  return layer;
 }

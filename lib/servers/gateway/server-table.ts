@@ -1,6 +1,7 @@
-import type { Tool } from "@modelcontextprotocol/sdk/types.js";
+import type { Tool } from "@modelcontextprotocol/server";
 import type { Logger } from "../../core/log.ts";
 import {
+  type EraVerdicts,
   expandSpec,
   registerSpecSecrets,
   type UpstreamConnection,
@@ -74,11 +75,13 @@ export class ServerTable {
     log: Logger,
     version: string,
     private readonly onTools: (server: string, tools: Tool[]) => void,
+    verdicts?: EraVerdicts,
   ) {
     this.pool = new UpstreamPool([], {
       clientInfo: { name: "mcpkit-gateway", version },
       parentEnv,
       log: log.child("downstream"),
+      ...(verdicts ? { verdicts } : {}),
     });
   }
 

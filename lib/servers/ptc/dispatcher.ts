@@ -1,4 +1,4 @@
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import { redactor } from "../../core/redact.ts";
 import { resultValue } from "./result-value.ts";
 import type {
@@ -50,6 +50,8 @@ export class CallDispatcher {
     private readonly source: ToolSource,
     private readonly limits: ExecutionLimits,
     private readonly runSignal: AbortSignal,
+    /** Told what the run is doing (a downstream's progress, a call finished), for progress to the client. */
+    private readonly onActivity?: (message: string) => void,
   ) {
     this.gate = new Semaphore(limits.maxConcurrentCalls);
   }
@@ -70,6 +72,9 @@ export class CallDispatcher {
     };
     if (!outcome.ok) entry.error = outcome.error;
     this.trace.push(entry);
+    this.onActivity?.(
+      `${this.trace.length} tool call(s) done; last: ${name} (${outcome.ok ? "ok" : "failed"})`,
+    );
     return outcome;
   }
 
@@ -108,7 +113,18 @@ export class CallDispatcher {
         }, timeoutMs);
       });
       const result = (await Promise.race([
-        this.source.call(tool.server, tool.tool, args, { signal: abort.signal, timeoutMs }),
+        this.source.call(tool.server, tool.tool, args, {
+          signal: abort.signal,
+          timeoutMs,
+          ...(this.onActivity
+            ? {
+                onProgress: (p) =>
+                  this.onActivity?.(
+                    `${tool.name}: ${p.message ?? `${p.progress}${p.total !== undefined ? `/${p.total}` : ""}`}`,
+                  ),
+              }
+            : {}),
+        }),
         timedOut,
       ])) as CallToolResult;
       // Secrets a downstream echoes (its env tokens, well-known token shapes) never enter the program.

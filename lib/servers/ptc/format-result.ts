@@ -1,4 +1,4 @@
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import { jsonBytes, truncateJson } from "./truncate-json.ts";
 import type { EngineOutcome, ExecutionLimits, TraceEntry } from "./types.ts";
 

@@ -1,8 +1,9 @@
-import { resolve } from "node:path";
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { join, resolve } from "node:path";
+import type { McpServer } from "@modelcontextprotocol/server";
 import type { ServerApp, ServerContext } from "../../core/app.ts";
 import { StartupError } from "../../core/errors.ts";
-import { registerSpecSecrets, UpstreamPool } from "../../upstream/index.ts";
+import { FileEraVerdicts, registerSpecSecrets, UpstreamPool } from "../../upstream/index.ts";
+import { ptcCacheDir } from "./cache-dir.ts";
 import { collisionMessage, ToolCatalog } from "./catalog.ts";
 import { DEFAULT_LIMITS, loadPtcConfig } from "./config.ts";
 import { PythonEngine } from "./engine/python-runner.ts";
@@ -10,7 +11,7 @@ import { QuickJSEngine } from "./engine/quickjs-runner.ts";
 import { type Language, resolveDefaultLanguage } from "./language.ts";
 import { ToolFilter } from "./naming.ts";
 import { ProgramRunner } from "./program-runner.ts";
-import { createPtcServer } from "./server.ts";
+import { createPtcServer, ptcRegistry } from "./server.ts";
 import type { ExecutionLimits, ToolSource } from "./types.ts";
 import { PoolToolSource } from "./upstream-source.ts";
 
@@ -46,21 +47,29 @@ export function createPtcApp(
     new PythonEngine(limits.python, limits.sandbox),
     opts.defaultLanguage ?? "javascript",
   );
+  const registry = ptcRegistry(catalog, runner);
   const servers = new Set<McpServer>();
   let closed = false;
   return {
     catalog,
     runner,
-    createServer() {
+    createServer(extensions) {
       // ptc's own three tools never change, so downstream changes need no list_changed to our clients:
       // list_callable_tools reads the live catalog on every call.
-      const server = createPtcServer(catalog, runner, opts.version ?? "0.0.0");
-      servers.add(server);
-      const prior = server.server.onclose;
-      server.server.onclose = () => {
-        servers.delete(server);
-        prior?.();
-      };
+      // Only connected instances are tracked (and closed with the app): the SDK builds some per-request
+      // instances only to read their capabilities, and those must not be kept.
+      const server = createPtcServer(registry, opts.version ?? "0.0.0", {
+        ...(extensions?.tools ? { extraTools: extensions.tools } : {}),
+        connected: (s) => {
+          servers.add(s);
+          const prior = s.server.onclose;
+          s.server.onclose = () => {
+            servers.delete(s);
+            prior?.();
+          };
+        },
+      });
+      extensions?.register?.(server);
       return server;
     },
     async close() {
@@ -94,6 +103,8 @@ export async function start(ctx: ServerContext): Promise<ServerApp> {
     log: ctx.log,
     clientInfo: { name: "mcpkit-ptc", version: ctx.version },
     parentEnv: ctx.env,
+    // Era verdicts of `protocol: auto|2026` servers, so a probe is paid once per launch spec.
+    verdicts: new FileEraVerdicts(join(ptcCacheDir(ctx.env), "protocols.json")),
   });
   const source = new PoolToolSource(pool);
   await source.start();

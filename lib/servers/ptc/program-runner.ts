@@ -1,4 +1,4 @@
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import type { ToolCatalog } from "./catalog.ts";
 import { CallDispatcher } from "./dispatcher.ts";
 import type { PythonEngine } from "./engine/python-runner.ts";
@@ -18,6 +18,8 @@ export interface ProgramRequest {
   /** Capped by execution.timeout_seconds. */
   timeoutSeconds?: number;
   signal?: AbortSignal;
+  /** Told what the program's tool calls are doing (downstream progress, calls finished). */
+  onProgress?: (message: string) => void;
 }
 
 /** Runs one execute_program request: engine by language, a dispatcher for its tool calls, the report. */
@@ -35,7 +37,13 @@ export class ProgramRunner {
     const started = performance.now();
     const tools = this.catalog.tools();
     const ended = new AbortController();
-    const dispatcher = new CallDispatcher(tools, this.catalog.source, this.limits, ended.signal);
+    const dispatcher = new CallDispatcher(
+      tools,
+      this.catalog.source,
+      this.limits,
+      ended.signal,
+      req.onProgress,
+    );
     const host: ScriptHost = {
       toolNames: [...tools.values()].map((t) => [t.name, t.exactName]),
       call: (name, args) => dispatcher.call(name, args),

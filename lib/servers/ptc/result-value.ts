@@ -1,4 +1,4 @@
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/server";
 
 /** What a downstream result becomes inside a script. */
 export type ResultValue = { isError: false; value: unknown } | { isError: true; message: string };

@@ -1,4 +1,4 @@
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/server";
 
 /** A tool as a downstream server reports it, before namespacing. */
 export interface DownstreamTool {
@@ -24,6 +24,8 @@ export interface ServerState {
 export interface CallOptions {
   signal: AbortSignal;
   timeoutMs: number;
+  /** The downstream's progress notifications for this call (either protocol era). */
+  onProgress?: (progress: { progress: number; total?: number; message?: string }) => void;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Tool } from "@modelcontextprotocol/sdk/types.js";
+import type { Tool } from "@modelcontextprotocol/server";
 import { UpstreamError, type UpstreamPool } from "../../upstream/index.ts";
 import type { CallOptions, DownstreamTool, ServerState, ToolSource } from "./types.ts";
 
@@ -78,7 +78,11 @@ export class PoolToolSource implements ToolSource {
 
   async call(server: string, tool: string, args: Record<string, unknown>, opts: CallOptions) {
     try {
-      return await this.pool.callTool(server, tool, args, { signal: opts.signal, timeoutMs: opts.timeoutMs });
+      return await this.pool.callTool(server, tool, args, {
+        signal: opts.signal,
+        timeoutMs: opts.timeoutMs,
+        ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+      });
     } catch (err) {
       // The upstream message already names the server; keep it, drop the class name.
       if (err instanceof UpstreamError) throw new Error(err.message);

@@ -1,5 +1,10 @@
-import { type McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { ErrorCode, McpError, type ReadResourceResult } from "@modelcontextprotocol/sdk/types.js";
+import type { McpServer, ReadResourceResult } from "@modelcontextprotocol/server";
+import {
+  ProtocolError,
+  ProtocolErrorCode,
+  ResourceNotFoundError,
+  ResourceTemplate,
+} from "@modelcontextprotocol/server";
 import { McpkitError } from "../../core/errors.ts";
 import { redactor } from "../../core/redact.ts";
 import { CloudflareAccessError } from "./errors.ts";
@@ -76,8 +81,8 @@ function validateVariables(variables: Record<string, string | string[]>): Record
   for (const [name, raw] of Object.entries(variables)) {
     const value = Array.isArray(raw) ? raw.join("/") : raw;
     if (!isSafeSegment(value) || (name === "N" && !/^\d+$/.test(value)))
-      throw new McpError(
-        ErrorCode.InvalidParams,
+      throw new ProtocolError(
+        ProtocolErrorCode.InvalidParams,
         `${name} must match ^[a-zA-Z0-9_.-]+$ and must not be "." or ".."${name === "N" ? " (and be a version number)" : ""}; nothing was sent to PTM`,
       );
     out[name] = value;
@@ -105,12 +110,15 @@ async function readResource(
     else {
       const field = (res.json as { prompt_text?: unknown } | undefined)?.prompt_text;
       if (typeof field !== "string")
-        throw new McpError(ErrorCode.InternalError, `PTM returned no prompt_text for ${uri.href}`);
+        throw new ProtocolError(
+          ProtocolErrorCode.InternalError,
+          `PTM returned no prompt_text for ${uri.href}`,
+        );
       text = field;
     }
     return { contents: [{ uri: uri.href, mimeType: spec.mimeType, text: redactor.redact(text) }] };
   } catch (err) {
-    if (err instanceof McpError) throw err;
+    if (err instanceof ProtocolError) throw err;
     const status = (err as { status?: number }).status;
     const message =
       err instanceof CloudflareAccessError
@@ -118,11 +126,10 @@ async function readResource(
         : err instanceof McpkitError
           ? err.message
           : "unexpected error";
-    // -32002 is the MCP code for "resource not found".
-    throw new McpError(
-      status === 404 ? -32002 : ErrorCode.InternalError,
-      redactor.redact(`${uri.href}: ${message}`),
-    );
+    const text = redactor.redact(`${uri.href}: ${message}`);
+    // Resource-not-found (SEP-2164): -32602 whose data is exactly `{uri}`, in both protocol eras.
+    if (status === 404) throw new ResourceNotFoundError(uri.href, text);
+    throw new ProtocolError(ProtocolErrorCode.InternalError, text);
   }
 }
 

@@ -1,5 +1,4 @@
 import { ConfigError } from "../../core/errors.ts";
-import type { ToolSpec } from "./tool-inventory.ts";
 
 function names(value: unknown): string[] | undefined {
   if (typeof value !== "string" || !value.trim()) return undefined;
@@ -14,11 +13,11 @@ function names(value: unknown): string[] | undefined {
  * tools, then drop the excluded ones. An unknown name is a ConfigError so a typo cannot silently
  * expose more (or fewer) tools than intended.
  */
-export function selectTools(
-  all: readonly ToolSpec[],
+export function selectTools<T extends { name: string }>(
+  all: readonly T[],
   include: unknown,
   exclude: unknown,
-): readonly ToolSpec[] {
+): readonly T[] {
   const known = new Set(all.map((t) => t.name));
   const wanted = names(include);
   const dropped = names(exclude) ?? [];

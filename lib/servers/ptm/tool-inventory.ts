@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { HttpMethod } from "./http-client.ts";
+import type { RestToolRow } from "../../core/rest-tools/rest-row.ts";
 import {
   evalTest,
   groupId,
@@ -17,33 +17,10 @@ import {
 
 /**
  * The whole tool surface as data: one row per tool with its REST call, input and output schemas and
- * behaviour hints. Read-only mode, annotations and the --tools filter are all derived from this table.
+ * read/write class. `tools.ts` turns the rows into tool definitions with the shared REST-tool factory;
+ * annotations, the read-only gate and the --tools filter all derive from this table.
  */
-export interface ToolSpec {
-  name: string;
-  title: string;
-  description: string;
-  kind: "read" | "write";
-  method: HttpMethod;
-  /** Root-relative path; `{arg}` placeholders are filled from the arguments of the same name. */
-  path: string;
-  input: z.ZodObject;
-  output: z.ZodObject;
-  /** Deletes or stops something that cannot simply be re-created. */
-  destructive?: boolean;
-  /** Calling twice with the same arguments changes nothing more than calling once. */
-  idempotent: boolean;
-  /** Starts LLM calls against external providers (evals, optimizations). */
-  openWorld?: boolean;
-  /** Follows `offset` pages up to the row cap. */
-  paged?: boolean;
-  /** Arguments renamed on the wire (`from_version` → `from`). */
-  rename?: Record<string, string>;
-  /** Values of `format` that return text (markdown, HTML) instead of JSON. */
-  textFormats?: string[];
-  /** update_prompt: `null` means "leave unchanged", so it is not sent. */
-  nullMeansUnchanged?: boolean;
-}
+export type ToolSpec = RestToolRow;
 
 const strict = <S extends z.ZodRawShape>(shape: S) => z.object(shape).strict();
 
@@ -68,7 +45,6 @@ export const TOOLS: readonly ToolSpec[] = [
     path: "/providers",
     input: strict({ ...paging }),
     output: listResult,
-    idempotent: true,
     paged: true,
   },
   {
@@ -89,7 +65,6 @@ export const TOOLS: readonly ToolSpec[] = [
       ...paging,
     }),
     output: listResult,
-    idempotent: true,
     paged: true,
   },
   {
@@ -102,7 +77,6 @@ export const TOOLS: readonly ToolSpec[] = [
     path: "/prompts/{prompt_id}",
     input: strict({ prompt_id: promptId }),
     output: prompt,
-    idempotent: true,
   },
   {
     name: "get_prompt_tests",
@@ -113,7 +87,6 @@ export const TOOLS: readonly ToolSpec[] = [
     path: "/prompts/{prompt_id}/tests",
     input: strict({ prompt_id: promptId }),
     output: z.looseObject({ prompt_id: z.string().optional(), tests: z.array(row) }),
-    idempotent: true,
   },
   {
     name: "list_prompt_versions",
@@ -125,7 +98,6 @@ export const TOOLS: readonly ToolSpec[] = [
     path: "/prompts/{prompt_id}/versions",
     input: strict({ prompt_id: promptId, ...paging }),
     output: listResult,
-    idempotent: true,
     paged: true,
   },
   {
@@ -137,7 +109,6 @@ export const TOOLS: readonly ToolSpec[] = [
     path: "/prompts/{prompt_id}/versions/{version}",
     input: strict({ prompt_id: promptId, version }),
     output: z.looseObject({ version: z.number().optional() }),
-    idempotent: true,
   },
   {
     name: "compare_prompt_versions",
@@ -152,7 +123,6 @@ export const TOOLS: readonly ToolSpec[] = [
       to_version: version.describe("The newer version"),
     }),
     output: z.looseObject({ diff: z.string().optional(), changed_fields: z.array(z.string()).optional() }),
-    idempotent: true,
     rename: { from_version: "from", to_version: "to" },
   },
   {
@@ -169,7 +139,6 @@ export const TOOLS: readonly ToolSpec[] = [
       ...paging,
     }),
     output: listResult,
-    idempotent: true,
     paged: true,
   },
   {
@@ -182,7 +151,6 @@ export const TOOLS: readonly ToolSpec[] = [
     path: "/runs/{run_key}",
     input: strict({ run_key: runKey }),
     output: z.looseObject({ run_key: z.string().optional(), status: z.string().optional() }),
-    idempotent: true,
   },
   {
     name: "get_run_report",
@@ -197,7 +165,6 @@ export const TOOLS: readonly ToolSpec[] = [
       format: z.enum(["json", "md", "html"]).default("json").describe("json (default), md or html"),
     }),
     output: z.looseObject({ run_key: z.string().optional() }),
-    idempotent: true,
     textFormats: ["md", "html"],
   },
   {
@@ -209,7 +176,6 @@ export const TOOLS: readonly ToolSpec[] = [
     path: "/optimizations/{optimization_id}",
     input: strict({ optimization_id: optimizationId }),
     output: optimizationStatus,
-    idempotent: true,
   },
   {
     name: "get_optimization_history",
@@ -220,7 +186,6 @@ export const TOOLS: readonly ToolSpec[] = [
     path: "/prompts/{prompt_id}/optimizations",
     input: strict({ prompt_id: promptId, ...paging }),
     output: listResult,
-    idempotent: true,
     paged: true,
   },
   {
@@ -236,7 +201,6 @@ export const TOOLS: readonly ToolSpec[] = [
       format: z.enum(["json", "md"]).default("json").describe("json (default) or md"),
     }),
     output: optimizationStatus,
-    idempotent: true,
     textFormats: ["md"],
   },
   // ---- write: evals and optimizations ----
@@ -455,19 +419,3 @@ export const TOOLS: readonly ToolSpec[] = [
 ];
 
 export const TOOL_NAMES: readonly string[] = TOOLS.map((t) => t.name);
-
-/** MCP annotations, derived from the row: read tools are read-only; every hint is explicit. */
-export function annotationsFor(spec: ToolSpec) {
-  return {
-    title: spec.title,
-    readOnlyHint: spec.kind === "read",
-    destructiveHint: spec.kind === "write" && spec.destructive === true,
-    idempotentHint: spec.idempotent,
-    openWorldHint: spec.openWorld === true,
-  };
-}
-
-/** Tools that change something; read-only mode refuses exactly these. */
-export function isWriteTool(spec: ToolSpec): boolean {
-  return !annotationsFor(spec).readOnlyHint;
-}

@@ -5,13 +5,15 @@ import { simpleCommands } from "./shell-words.ts";
 interface CompiledPattern {
   /** What we report as a match: the pattern as configured. */
   source: string;
+  /** What a person is told it means (the built-in's id and description; a custom pattern's text). */
+  label: string;
   re: RegExp;
   /** Also matched against the line as typed (custom patterns, as pty-mcp did; raw built-ins). */
   raw: boolean;
 }
 
-function compile(source: string, raw: boolean): CompiledPattern {
-  return { source, re: new RegExp(source.replaceAll("{CMD}", COMMAND_POSITION), "m"), raw };
+function compile(source: string, raw: boolean, label = source): CompiledPattern {
+  return { source, label, re: new RegExp(source.replaceAll("{CMD}", COMMAND_POSITION), "m"), raw };
 }
 
 export class DangerousCommandDetector {
@@ -20,7 +22,14 @@ export class DangerousCommandDetector {
   constructor(custom?: string[]) {
     this.patterns = custom
       ? custom.map((p) => compile(p, true))
-      : DEFAULT_DANGEROUS_PATTERNS.map((p) => compile(p.pattern, p.raw === true));
+      : DEFAULT_DANGEROUS_PATTERNS.map((p) =>
+          compile(p.pattern, p.raw === true, `${p.id} (${p.description})`),
+        );
+  }
+
+  /** Says in words what a reported match means, for a person deciding whether to allow it. */
+  describe(source: string): string {
+    return this.patterns.find((p) => p.source === source)?.label ?? source;
   }
 
   /** The patterns the command matches (empty when it is not dangerous). */
@@ -43,15 +52,21 @@ interface TokenRecord {
   expiresAt: number;
 }
 
-/** Single-use, TTL-bound confirmation tokens bound to one command, its owner and its scope. */
+/**
+ * Single-use, TTL-bound confirmation tokens bound to one command, its owner and its scope. Each store
+ * accepts only its own tokens; `prefix` makes them tell apart in a log or a bug report.
+ */
 export class ConfirmationTokens {
   private readonly tokens = new Map<string, TokenRecord>();
 
-  constructor(private readonly ttlSec: number) {}
+  constructor(
+    private readonly ttlSec: number,
+    private readonly prefix = "dc_",
+  ) {}
 
   issue(command: string, owner: string | null, scope: string | null): { token: string; expiresAt: number } {
     this.sweep();
-    const token = `dc_${randomBytes(16).toString("hex")}`;
+    const token = `${this.prefix}${randomBytes(16).toString("hex")}`;
     const expiresAt = Date.now() + this.ttlSec * 1000;
     this.tokens.set(token, { command: command.trim(), owner, scope, expiresAt });
     return { token, expiresAt: expiresAt / 1000 };

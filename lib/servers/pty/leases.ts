@@ -1,6 +1,6 @@
+import { ToolError } from "../../core/tools/define-tool.ts";
 import type { PtySession } from "./session.ts";
 import type { LeaseAudit } from "./session-types.ts";
-import { ToolError } from "./tool-error.ts";
 
 /**
  * Client leases: coordination between clients sharing a session, never an authorization override

@@ -1,6 +1,6 @@
+import { ToolError } from "../../core/tools/define-tool.ts";
 import type { PtySession } from "./session.ts";
 import type { Scope } from "./session-types.ts";
-import { ToolError } from "./tool-error.ts";
 
 /** What a tool does to a session: observe it, drive it, or signal it. */
 export type Access = "read" | "write" | "control";

@@ -10,6 +10,8 @@ export class PtyApp {
   readonly manager: SessionManager;
   readonly detector: DangerousCommandDetector;
   readonly tokens: ConfirmationTokens;
+  /** Pending questions to a person (elicitation): the retried call must carry one back, once. */
+  readonly humanConfirmations: ConfirmationTokens;
   readonly leases: LeaseBook;
   tmux: TmuxBackend | null = null;
 
@@ -21,6 +23,7 @@ export class PtyApp {
     this.manager = new SessionManager(config, log);
     this.detector = new DangerousCommandDetector(config.dangerousPatterns);
     this.tokens = new ConfirmationTokens(config.dangerousTtlSec);
+    this.humanConfirmations = new ConfirmationTokens(config.dangerousTtlSec, "hc_");
     this.leases = new LeaseBook(() => this.manager.list());
   }
 

@@ -1,6 +1,7 @@
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Logger } from "../../core/log.ts";
+import { ToolError } from "../../core/tools/define-tool.ts";
 import { findOnPath, inferredCwd, missingProgram } from "./command-check.ts";
 import type { Backend, Limits, PtyConfig, TtyMode } from "./config.ts";
 import { LoginEnvironment } from "./login-env.ts";
@@ -11,7 +12,6 @@ import { ScreenModel } from "./screen.ts";
 import { newSessionId, PtySession } from "./session.ts";
 import { SessionLog } from "./session-log.ts";
 import type { ExitReason, Scope } from "./session-types.ts";
-import { ToolError } from "./tool-error.ts";
 
 export interface SpawnParams {
   command: string;

@@ -1,12 +1,12 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { ToolError } from "../../core/tools/define-tool.ts";
 import type { PtyApp } from "./pty-app.ts";
 import { PtySession } from "./session.ts";
 import { SessionLog } from "./session-log.ts";
 import { TmuxBackend } from "./tmux-backend.ts";
 import { TmuxClient } from "./tmux-client.ts";
 import type { PersistedPane } from "./tmux-state.ts";
-import { ToolError } from "./tool-error.ts";
 
 /** Wires the tmux backend into the app when tmux is installed; without it, backend="tmux" is refused. */
 export async function createTmuxBackend(app: PtyApp): Promise<void> {

@@ -4,7 +4,7 @@ import { StartupError } from "../../core/errors.ts";
 import { loadConfig } from "./config.ts";
 import { TokenRejectedError, TrueppmApiError } from "./errors.ts";
 import { createHttpClient, type TrueppmHttpClient } from "./http-client.ts";
-import { createTrueppmServer } from "./server.ts";
+import { createTrueppmServer, trueppmRegistry } from "./server.ts";
 
 /** Exit codes of a failed boot check (2 stays the configuration error). */
 export const EXIT_TOKEN_REJECTED = 3;
@@ -74,8 +74,9 @@ export async function start(ctx: ServerContext): Promise<ServerApp> {
       return api.get(target, params);
     },
   });
+  const registry = trueppmRegistry(gated, config);
   return {
-    createServer: () => createTrueppmServer(gated, config, ctx.version),
+    createServer: (extensions) => createTrueppmServer(registry, ctx.version, extensions),
     close: async () => gate.close(),
   };
 }

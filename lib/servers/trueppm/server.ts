@@ -1,60 +1,57 @@
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import * as z from "zod";
+import { McpServer } from "@modelcontextprotocol/server";
+import type { ServerExtensions } from "../../core/app.ts";
+import { errorMessage } from "../../core/errors.ts";
+import { errorResult, ToolError } from "../../core/tools/define-tool.ts";
+import { ToolRegistry } from "../../core/tools/tool-registry.ts";
 import type { TrueppmConfig } from "./config.ts";
 import { TrueppmApiError } from "./errors.ts";
 import type { TrueppmHttpClient } from "./http-client.ts";
 import { INSTRUCTIONS } from "./instructions.ts";
-import { toolContext } from "./tools/define.ts";
-import { ToolInputError } from "./tools/errors.ts";
-import { READ_ONLY_ANNOTATIONS, TOOLS } from "./tools/inventory.ts";
+import { type TrueppmToolContext, toolContext } from "./tools/define.ts";
+import { TOOLS } from "./tools/inventory.ts";
 
 /**
- * An API failure becomes a tool result the agent can act on: the original's message (with its
- * `Error executing tool <name>: ` prefix) on the first line, what to do on the next.
+ * 2026-07-28 cache hints: the tool list is fixed for the process and the same for every caller, so clients
+ * may keep it for an hour. (trueppm serves no resources; its data only ever comes through tool calls.)
  */
-function failure(config: TrueppmConfig, tool: string, err: unknown): CallToolResult {
-  let text: string;
-  if (err instanceof TrueppmApiError) {
-    text = `Error executing tool ${tool}: ${err.message}${err.hint ? `\n${err.hint}` : ""}`;
-  } else if (err instanceof ToolInputError) {
-    text = `Error executing tool ${tool}: ${err.message}`;
-  } else {
-    const msg = err instanceof Error ? err.message : String(err);
-    text = `Error executing tool ${tool}: internal error: ${msg}`;
-  }
-  return { isError: true, content: [{ type: "text", text: config.scrub(text) }] };
-}
+export const CACHE_HINTS = { "tools/list": { ttlMs: 3_600_000, cacheScope: "public" } } as const;
 
-/** One McpServer per client session, all sharing the process-wide HTTP client. */
-export function createTrueppmServer(
+/**
+ * The one registry of a trueppm process. A failure becomes a result the agent can act on: the original's
+ * message (with its `Error executing tool <name>: ` prefix) on the first line, what to do on the next, the
+ * token scrubbed.
+ */
+export function trueppmRegistry(
   api: TrueppmHttpClient,
   config: TrueppmConfig,
+): ToolRegistry<TrueppmToolContext> {
+  return new ToolRegistry<TrueppmToolContext>(TOOLS, {
+    context: (call) => toolContext(call, api, config),
+    failure(err, tool) {
+      let text: string;
+      if (err instanceof TrueppmApiError) {
+        text = `Error executing tool ${tool.name}: ${err.message}${err.hint ? `\n${err.hint}` : ""}`;
+      } else if (err instanceof ToolError) {
+        text = `Error executing tool ${tool.name}: ${err.message}`;
+      } else {
+        text = `Error executing tool ${tool.name}: internal error: ${errorMessage(err)}`;
+      }
+      return errorResult(config.scrub(text));
+    },
+  });
+}
+
+/** One McpServer per client session (or 2026-07-28 request), all sharing the process-wide registry. */
+export function createTrueppmServer(
+  registry: ToolRegistry<TrueppmToolContext>,
   version: string,
+  extensions?: ServerExtensions,
 ): McpServer {
-  const server = new McpServer({ name: "trueppm", version }, { instructions: INSTRUCTIONS });
-  const ctx = toolContext(api, config);
-  for (const tool of TOOLS) {
-    server.registerTool(
-      tool.name,
-      {
-        title: tool.title,
-        description: tool.description,
-        inputSchema: z.object(tool.input).strict(),
-        outputSchema: tool.output,
-        annotations: { title: tool.title, ...READ_ONLY_ANNOTATIONS },
-      },
-      async (args: Record<string, unknown>): Promise<CallToolResult> => {
-        try {
-          const result = await tool.handler(args, ctx);
-          // The token never belongs in a result; scrub in case the API ever echoes it.
-          const text = config.scrub(JSON.stringify(result));
-          return { content: [{ type: "text", text }], structuredContent: JSON.parse(text) };
-        } catch (err) {
-          return failure(config, tool.name, err);
-        }
-      },
-    );
-  }
+  const server = new McpServer(
+    { name: "trueppm", version },
+    { instructions: INSTRUCTIONS, cacheHints: CACHE_HINTS },
+  );
+  registry.install(server.server, {}, { extra: extensions?.tools });
+  extensions?.register?.(server);
   return server;
 }

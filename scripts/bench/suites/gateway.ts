@@ -5,7 +5,7 @@
 // peer, gateway-peer.ts) in the same run: echo through it, its 10-server handshake and RSS (n/a if it fails).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import type { Client } from "@modelcontextprotocol/client";
 import { Catalog } from "../../../lib/servers/gateway/catalog.ts";
 import { recordFromTool } from "../../../lib/servers/gateway/tool-record.ts";
 import { baseEnv } from "../../server-targets.ts";

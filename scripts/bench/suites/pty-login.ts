@@ -3,7 +3,7 @@
 // per-spawn (pty-mcp's `bash -lc` for every spawn), measured in the same run. `--only pty-login`.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import type { Client } from "@modelcontextprotocol/client";
 import { connectStdio } from "../mcp.ts";
 import type { BenchContext } from "../report.ts";
 import type { ServerSuite } from "../server-suites.ts";

@@ -7,7 +7,7 @@
 // shell, `bash -l -c`; pty runs with PTY_MCP_LOGIN_SHELL=0), so neither side pays for a login profile.
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import type { Client } from "@modelcontextprotocol/client";
 import { baseEnv } from "../../server-targets.ts";
 import { connectStdio, rssMiB } from "../mcp.ts";
 import type { BenchContext } from "../report.ts";

@@ -4,7 +4,7 @@
 // and shown as "n/a: <reason>" where it has none or fails to start.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import type { Client } from "@modelcontextprotocol/client";
 import { connectStdio, rssMiB } from "../mcp.ts";
 import type { BenchContext } from "../report.ts";
 import type { ServerSuite } from "../server-suites.ts";

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import type { Client } from "@modelcontextprotocol/client";
 import { connectStdio, type Launch } from "../mcp.ts";
 import type { Row } from "../report.ts";
 
@@ -31,7 +31,7 @@ export async function call(
   args: Record<string, unknown> = {},
   timeout = 60_000,
 ): Promise<CallResult> {
-  const r = (await client.callTool({ name, arguments: args }, undefined, { timeout })) as {
+  const r = (await client.callTool({ name, arguments: args }, { timeout })) as {
     isError?: boolean;
     content?: { type: string; text?: string }[];
     structuredContent?: Record<string, unknown>;

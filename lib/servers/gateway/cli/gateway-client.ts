@@ -1,5 +1,4 @@
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import type { SubcommandContext } from "../../../core/command-spec.ts";
 import { errorMessage } from "../../../core/errors.ts";
 import { lockDir, readLock } from "../instance-lock.ts";
@@ -59,7 +58,7 @@ export async function connectGateway(ctx: SubcommandContext, url: string): Promi
       const name = [`gateway_${verb}`, `gateway.${verb}`].find((n) => names.has(n));
       if (!name)
         throw new Error(`the server at ${url} has no gateway_${verb} tool: is it an mcpkit gateway?`);
-      const r = (await client.callTool({ name, arguments: args }, undefined, { timeout: 600_000 })) as {
+      const r = (await client.callTool({ name, arguments: args }, { timeout: 600_000 })) as {
         isError?: boolean;
         structuredContent?: Record<string, unknown>;
         content?: Array<{ type: string; text?: string }>;

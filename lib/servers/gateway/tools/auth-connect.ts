@@ -1,26 +1,34 @@
 import { z } from "zod";
 import { rejectCredential, rejectVariableName } from "../env-store.ts";
-import { defineTool, failure } from "./define.ts";
+import { failure, metaTool, reply, withoutArgs } from "./define.ts";
 
-export const authConnect = defineTool({
-  verb: "auth_connect",
+const input = z
+  .object({
+    server_name: z.string().min(1),
+    credential: z.string().optional(),
+    auth_mode: z.enum(["api_key", "url_elicitation"]).optional(),
+    elicitation_id: z.string().optional(),
+    elicitation_url: z.string().optional(),
+    consent_acknowledged: z.boolean().optional(),
+    env_var: z.string().optional(),
+    scope: z.enum(["user", "project"]).optional(),
+  })
+  .strict();
+
+export const authConnect = metaTool({
+  name: "auth_connect",
   title: "Credential",
   description: "Store a server credential.",
-  input: z
-    .object({
-      server_name: z.string().min(1),
-      credential: z.string().optional(),
-      auth_mode: z.enum(["api_key", "url_elicitation"]).optional(),
-      elicitation_id: z.string().optional(),
-      elicitation_url: z.string().optional(),
-      consent_acknowledged: z.boolean().optional(),
-      env_var: z.string().optional(),
-      scope: z.enum(["user", "project"]).optional(),
-    })
-    .strict(),
-  unlisted: ["auth_mode", "elicitation_id", "elicitation_url", "consent_acknowledged", "scope"],
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-  async run(args, core) {
+  input,
+  listedInput: withoutArgs(input, [
+    "auth_mode",
+    "elicitation_id",
+    "elicitation_url",
+    "consent_acknowledged",
+    "scope",
+  ]),
+  hints: "idempotentWrite",
+  async handler(args, { core }) {
     const server = args.server_name;
     if (args.auth_mode === "url_elicitation") {
       if (args.credential) return failure("url_elicitation mode stores nothing; do not pass a credential");
@@ -30,7 +38,7 @@ export const authConnect = defineTool({
         );
       }
       const data = { ok: true, server, auth_state: "acknowledged", message: "acknowledged; retry the call" };
-      return { data, text: data.message };
+      return reply({ data, text: data.message });
     }
     const entry = core.servers.get(server);
     const declared = [
@@ -76,6 +84,6 @@ export const authConnect = defineTool({
       auth_state: "stored",
       next_step: next,
     };
-    return { data, text: `stored ${envVar} in ${path}; next: ${next}` };
+    return reply({ data, text: `stored ${envVar} in ${path}; next: ${next}` });
   },
 });

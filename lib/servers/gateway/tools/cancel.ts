@@ -1,14 +1,16 @@
 import { z } from "zod";
 import { PendingCalls } from "../pending.ts";
-import { defineTool } from "./define.ts";
+import { metaTool, reply } from "./define.ts";
 
-export const cancel = defineTool({
-  verb: "cancel",
+const input = z.object({ request_id: z.string(), force: z.boolean().optional() }).strict();
+
+export const cancel = metaTool({
+  name: "cancel",
   title: "Cancel",
   description: "Cancel an in-flight request.",
-  input: z.object({ request_id: z.string(), force: z.boolean().optional() }).strict(),
-  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
-  async run(args, core) {
+  input,
+  hints: "destructive",
+  async handler(args, { core }) {
     const call = core.pending.get(args.request_id);
     if (!call) {
       const data = {
@@ -16,7 +18,7 @@ export const cancel = defineTool({
         status: "not_found",
         message: "no such call in flight (finished or never existed)",
       };
-      return { data, text: data.message };
+      return reply({ data, text: data.message });
     }
     const state = PendingCalls.state(call);
     const elapsed = Math.round((Date.now() - call.started) / 100) / 10;
@@ -27,7 +29,7 @@ export const cancel = defineTool({
         message: `call is ${state}, not stalled; pass force:true to cancel it anyway`,
         elapsed_seconds: elapsed,
       };
-      return { data, text: data.message };
+      return reply({ data, text: data.message });
     }
     // Aborting the call's signal makes the client send notifications/cancelled downstream.
     call.controller.abort(new Error("cancelled by gateway cancel"));
@@ -38,6 +40,6 @@ export const cancel = defineTool({
       was_stalled: state === "stalled",
       elapsed_seconds: elapsed,
     };
-    return { data, text: data.message };
+    return reply({ data, text: data.message });
   },
 });

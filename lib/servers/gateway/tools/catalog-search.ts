@@ -1,31 +1,33 @@
 import { z } from "zod";
 import { toCard } from "../cards.ts";
-import { defineTool, READ_ONLY } from "./define.ts";
+import { metaTool, reply, withoutArgs } from "./define.ts";
 import { unindexed, waitForIndexing, waitMsArg } from "./index-wait.ts";
 
-export const catalogSearch = defineTool({
-  verb: "catalog_search",
+const input = z
+  .object({
+    query: z.string().optional(),
+    filters: z
+      .object({
+        server: z.string().optional(),
+        tags: z.array(z.string()).optional(),
+        risk_max: z.enum(["low", "medium", "high"]).optional(),
+      })
+      .strict()
+      .optional(),
+    limit: z.number().int().min(1).max(100).optional(),
+    include_offline: z.boolean().optional(),
+    wait_ms: waitMsArg,
+  })
+  .strict();
+
+export const catalogSearch = metaTool({
+  name: "catalog_search",
   title: "Search",
   description: "Search downstream tools.",
-  input: z
-    .object({
-      query: z.string().optional(),
-      filters: z
-        .object({
-          server: z.string().optional(),
-          tags: z.array(z.string()).optional(),
-          risk_max: z.enum(["low", "medium", "high"]).optional(),
-        })
-        .strict()
-        .optional(),
-      limit: z.number().int().min(1).max(100).optional(),
-      include_offline: z.boolean().optional(),
-      wait_ms: waitMsArg,
-    })
-    .strict(),
-  unlisted: ["wait_ms"],
-  annotations: READ_ONLY,
-  async run(args, core, extra) {
+  input,
+  listedInput: withoutArgs(input, ["wait_ms"]),
+  hints: "read",
+  async handler(args, { core, extra }) {
     const limit = args.limit ?? 20;
     const includeOffline = args.include_offline ?? false;
     // Servers still being indexed are waited for (bounded), so a first search finds their tools.
@@ -83,6 +85,6 @@ export const catalogSearch = defineTool({
       lines.push(`No tools known from: ${missing.map((m) => `${m.server} (${m.reason})`).join("; ")}.`);
     const mc = data.manifest_candidates as Array<{ name: string }> | undefined;
     if (mc?.length) lines.push(`Provisionable: ${mc.map((m) => m.name).join(", ")}.`);
-    return { data, text: lines.join("\n") };
+    return reply({ data, text: lines.join("\n") });
   },
 });

@@ -1,18 +1,26 @@
-import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
-import type { ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
-import type { z } from "zod";
+import type { CallToolResult, ServerContext } from "@modelcontextprotocol/server";
+import { z } from "zod";
+import { defineTool, type ToolDefinition } from "../../../core/tools/define-tool.ts";
 import type { GatewayCore } from "../core.ts";
 
-export type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+/** The SDK's request context of one call (signal, progress token, notify). */
+export type Extra = ServerContext;
 
-export interface Annotations {
-  readOnlyHint: boolean;
-  destructiveHint: boolean;
-  idempotentHint: boolean;
-  openWorldHint: boolean;
+/** What every meta-tool handler gets: the shared core and the call's request context. */
+export interface GatewayToolContext {
+  core: GatewayCore;
+  extra: Extra;
 }
 
-/** What a meta-tool hands back: structured data, an optional short text, optional content blocks. */
+/**
+ * One meta-tool. Its `name` is the verb (`invoke`); the registry lists it as `gateway_<verb>` or
+ * `gateway.<verb>` (tool-names.ts).
+ */
+export type MetaTool = ToolDefinition<any, GatewayToolContext>;
+
+export const metaTool = defineTool<GatewayToolContext>();
+
+/** What a meta-tool answers: structured data, an optional short text, optional content blocks. */
 export interface Reply {
   data: Record<string, unknown>;
   text?: string;
@@ -20,40 +28,52 @@ export interface Reply {
   isError?: boolean;
 }
 
-/** One meta-tool: everything about it in one object (name is `gateway_<verb>` or `gateway.<verb>`). */
-export interface MetaTool<S extends z.ZodObject = z.ZodObject> {
-  verb: string;
-  title: string;
-  description: string;
-  input: S;
-  annotations: Annotations;
-  /**
-   * PMCP arguments accepted for compatibility but left out of tools/list to fit the token budget
-   * (dotted paths, e.g. "options.redact_secrets").
-   */
-  unlisted?: string[];
-  run(args: z.output<S>, core: GatewayCore, extra: Extra): Promise<Reply>;
-}
-
-export function defineTool<S extends z.ZodObject>(tool: MetaTool<S>): MetaTool<S> {
-  return tool;
+/** A reply as a tool result: the content blocks (or the text, or the JSON of the data) and the data. */
+export function reply(r: Reply): CallToolResult {
+  return {
+    content: (r.content ?? [
+      { type: "text", text: r.text ?? JSON.stringify(r.data) },
+    ]) as CallToolResult["content"],
+    structuredContent: r.data,
+    ...(r.isError ? { isError: true } : {}),
+  };
 }
 
 /** Longest failure message kept: messages quote the caller's input, which may be megabytes. */
 const MAX_FAILURE_CHARS = 2_000;
 
 /** A failure the agent can act on: isError, `ok:false` and the message (with next step) in both forms. */
-export function failure(message: string, extra: Record<string, unknown> = {}): Reply {
+export function failure(message: string, extra: Record<string, unknown> = {}): CallToolResult {
   const text =
     message.length > MAX_FAILURE_CHARS
       ? `${message.slice(0, MAX_FAILURE_CHARS)}… (message cut: ${message.length} characters)`
       : message;
-  return { data: { ok: false, error: text, ...extra }, text, isError: true };
+  return reply({ data: { ok: false, error: text, ...extra }, text, isError: true });
 }
 
-export const READ_ONLY: Annotations = {
-  readOnlyHint: true,
-  destructiveHint: false,
-  idempotentHint: true,
-  openWorldHint: false,
-};
+/**
+ * The listed form of an input schema without the arguments kept only for PMCP compatibility (dotted
+ * paths reach into a nested object, e.g. "options.redact_secrets"); they are still accepted.
+ */
+export function withoutArgs<S extends z.ZodObject>(schema: S, paths: string[]): z.ZodObject {
+  const top = paths.filter((p) => !p.includes("."));
+  const nested = new Map<string, string[]>();
+  for (const p of paths) {
+    const dot = p.indexOf(".");
+    if (dot < 0) continue;
+    const head = p.slice(0, dot);
+    nested.set(head, [...(nested.get(head) ?? []), p.slice(dot + 1)]);
+  }
+  let out: z.ZodObject = top.length
+    ? schema.omit(Object.fromEntries(top.map((k) => [k, true])) as never)
+    : schema;
+  for (const [head, rest] of nested) {
+    let field = out.shape[head];
+    const optional = field instanceof z.ZodOptional;
+    if (optional) field = (field as z.ZodOptional).unwrap();
+    if (!(field instanceof z.ZodObject)) throw new Error(`withoutArgs: '${head}' is not an object argument`);
+    const trimmed = withoutArgs(field, rest);
+    out = out.extend({ [head]: optional ? trimmed.optional() : trimmed });
+  }
+  return out;
+}

@@ -1,8 +1,9 @@
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import type { GatewayCore } from "../core.ts";
 import { codeSnippet } from "../guidance.ts";
 import { parseToolId, type ToolChange, toolId } from "../types.ts";
-import { defineTool, failure, READ_ONLY, type Reply } from "./define.ts";
+import { failure, metaTool, reply, withoutArgs } from "./define.ts";
 import { replyForError } from "./errors.ts";
 import { waitForIndexing, waitMsArg } from "./index-wait.ts";
 
@@ -23,14 +24,16 @@ export function invokeTemplate(schema: Record<string, unknown> | undefined): Rec
   return out;
 }
 
-export const describe = defineTool({
-  verb: "describe",
+const input = z.object({ tool_id: z.string(), wait_ms: waitMsArg }).strict();
+
+export const describe = metaTool({
+  name: "describe",
   title: "Describe",
   description: "Full schema of a tool_id.",
-  input: z.object({ tool_id: z.string(), wait_ms: waitMsArg }).strict(),
-  unlisted: ["wait_ms"],
-  annotations: READ_ONLY,
-  async run(args, core, extra) {
+  input,
+  listedInput: withoutArgs(input, ["wait_ms"]),
+  hints: "read",
+  async handler(args, { core, extra }) {
     const id = parseToolId(args.tool_id);
     if (!id) return failure(`tool_id must look like "server::tool", got "${args.tool_id}"`);
     if (!core.policy.toolAllowed(id.server, id.tool)) {
@@ -76,7 +79,7 @@ export const describe = defineTool({
     if (core.guidanceLayers.code_snippets)
       data.code_snippet = codeSnippet(core.toolNames, args.tool_id, template);
     if (rec.changed) data.changed = changeNote(core, args.tool_id, rec.changed);
-    return { data, text: JSON.stringify(data) };
+    return reply({ data, text: JSON.stringify(data) });
   },
 });
 
@@ -90,7 +93,7 @@ export function changeNote(core: GatewayCore, id: string, change: ToolChange): R
 }
 
 /** The server is still starting for its first listing: answer with the cached card, or say so. */
-function stillIndexing(core: GatewayCore, id: string, server: string, tool: string): Reply {
+function stillIndexing(core: GatewayCore, id: string, server: string, tool: string): CallToolResult {
   const known = core.catalog.find(server, tool);
   const next = `server '${server}' is still being indexed (starting); ${core.name("describe")} again in a moment for the full schema`;
   if (!known) return failure(next, { code: "indexing", indexing: [server], tool_id: id });
@@ -105,5 +108,5 @@ function stillIndexing(core: GatewayCore, id: string, server: string, tool: stri
     indexing: [server],
     ...(known.changed ? { changed: changeNote(core, id, known.changed) } : {}),
   };
-  return { data, text: `${JSON.stringify(data)}\n${next}` };
+  return reply({ data, text: `${JSON.stringify(data)}\n${next}` });
 }

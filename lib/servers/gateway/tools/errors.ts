@@ -1,10 +1,11 @@
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import { errorMessage } from "../../../core/errors.ts";
 import { UpstreamError } from "../../../upstream/index.ts";
 import { GatewayError } from "../server-table.ts";
-import { failure, type Reply } from "./define.ts";
+import { failure } from "./define.ts";
 
 /** Maps a failure to a result the agent can act on; never throws. */
-export function replyForError(err: unknown, extra: Record<string, unknown> = {}): Reply {
+export function replyForError(err: unknown, extra: Record<string, unknown> = {}): CallToolResult {
   if (err instanceof GatewayError) return failure(err.message, { code: err.code, ...err.extra, ...extra });
   if (err instanceof UpstreamError) {
     const hint =
@@ -30,10 +31,11 @@ const REPORTABLE = new Set(["protocol", "error"]);
  * issue. Off with `enable_telemetry: false` (`pmcp guidance --telemetry off`).
  */
 export function withFeedbackHint(
-  reply: Reply,
+  result: CallToolResult,
   core: { telemetry: boolean; name(verb: string): string },
-): Reply {
-  if (!core.telemetry || !reply.isError || !REPORTABLE.has(String(reply.data.code))) return reply;
-  reply.data.feedback_hint = `If this keeps happening, ${core.name("submit_feedback")} drafts an issue report (pmcp guidance --telemetry off hides this hint).`;
-  return reply;
+): CallToolResult {
+  const data = result.structuredContent as Record<string, unknown> | undefined;
+  if (!core.telemetry || !result.isError || !data || !REPORTABLE.has(String(data.code))) return result;
+  data.feedback_hint = `If this keeps happening, ${core.name("submit_feedback")} drafts an issue report (pmcp guidance --telemetry off hides this hint).`;
+  return result;
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { GatewayCore } from "../core.ts";
 import type { ServerEntry } from "../server-table.ts";
-import { defineTool, READ_ONLY } from "./define.ts";
+import { metaTool, reply } from "./define.ts";
 
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
 
@@ -20,13 +20,15 @@ function indexRow(core: GatewayCore, e: ServerEntry): Record<string, unknown> | 
   };
 }
 
-export const health = defineTool({
-  verb: "health",
+const input = z.object({}).strict();
+
+export const health = metaTool({
+  name: "health",
   title: "Health",
   description: "Server states.",
-  input: z.object({}).strict(),
-  annotations: READ_ONLY,
-  async run(_args, core) {
+  input,
+  hints: "read",
+  async handler(_args, { core }) {
     const now = Date.now();
     const lc = core.lifecycle;
     const servers = core.servers.all().map((e) => {
@@ -41,6 +43,7 @@ export const health = defineTool({
         tool_count: live.length || core.catalog.cachedTools(e.name).length,
       };
       if (e.eager) row.auto_start = true;
+      if (h?.protocolVersion && h.state === "connected") row.protocol_version = h.protocolVersion;
       if (h?.lastError) row.error = h.lastError;
       if (h?.restarts) row.restarts = h.restarts;
       if (running && h?.pid) row.pid = h.pid;
@@ -117,6 +120,6 @@ export const health = defineTool({
     lines.push(
       `${core.manifest.size} more provisionable from the manifest; ${core.pending.size} call(s) in flight.`,
     );
-    return { data, text: lines.join("\n") };
+    return reply({ data, text: lines.join("\n") });
   },
 });

@@ -16,7 +16,7 @@ export async function waitForIndexing(
   names?: string[],
 ): Promise<string[]> {
   core.startBackground();
-  const token = extra._meta?.progressToken;
+  const token = extra.mcpReq._meta?.progressToken;
   const total = core.indexer.inProgress(names, { firstAttempt: true }).length;
   if (!total) return [];
   // One progress notification as the wait starts and one each time a server finishes while others
@@ -30,8 +30,8 @@ export async function waitForIndexing(
     const progress = Math.max(last + 1, total - remaining.length);
     last = progress;
     sent.push(
-      extra
-        .sendNotification({
+      extra.mcpReq
+        .notify({
           method: "notifications/progress",
           params: {
             progressToken: token,
@@ -46,7 +46,7 @@ export async function waitForIndexing(
   notify(core.indexer.inProgress(names, { firstAttempt: true }));
   const left = await core.indexer.settle(waitMs ?? core.searchWaitMs, {
     ...(names ? { names } : {}),
-    signal: extra.signal,
+    signal: extra.mcpReq.signal,
     onChange: notify,
   });
   await Promise.all(sent);

@@ -17,7 +17,7 @@ import { syncEnvironment } from "./sync-environment.ts";
 import { updateServer } from "./update-server.ts";
 
 /** The sixteen meta-tools, in PMCP's order. */
-export const META_TOOLS: MetaTool<any>[] = [
+export const META_TOOLS: readonly MetaTool[] = [
   catalogSearch,
   describe,
   invoke,

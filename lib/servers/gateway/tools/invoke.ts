@@ -3,7 +3,7 @@ import { capOutput } from "../output-cap.ts";
 import { validateArgs } from "../schema-validate.ts";
 import { parseToolId } from "../types.ts";
 import { refuseChangedTool } from "./changed-guard.ts";
-import { defineTool, failure } from "./define.ts";
+import { failure, metaTool, reply, withoutArgs } from "./define.ts";
 import { replyForError, withFeedbackHint } from "./errors.ts";
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -12,27 +12,29 @@ const CEILING_MS = 600_000;
 /** How often a long call tells the client it is still running (only when it asked for progress). */
 const HEARTBEAT_MS = 5_000;
 
-export const invoke = defineTool({
-  verb: "invoke",
+const input = z
+  .object({
+    tool_id: z.string(),
+    arguments: z.record(z.string(), z.unknown()).optional(),
+    options: z
+      .object({
+        timeout_ms: z.number().int().min(1000).max(300_000).optional(),
+        max_output_chars: z.number().int().min(100).max(100_000).optional(),
+        redact_secrets: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export const invoke = metaTool({
+  name: "invoke",
   title: "Invoke",
   description: "Call a tool_id with arguments.",
-  input: z
-    .object({
-      tool_id: z.string(),
-      arguments: z.record(z.string(), z.unknown()).optional(),
-      options: z
-        .object({
-          timeout_ms: z.number().int().min(1000).max(300_000).optional(),
-          max_output_chars: z.number().int().min(100).max(100_000).optional(),
-          redact_secrets: z.boolean().optional(),
-        })
-        .strict()
-        .optional(),
-    })
-    .strict(),
-  unlisted: ["options.redact_secrets"],
-  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
-  async run(args, core, extra) {
+  input,
+  listedInput: withoutArgs(input, ["options.redact_secrets"]),
+  hints: ["openDestructive", { idempotentHint: false }],
+  async handler(args, { core, extra }) {
     const id = parseToolId(args.tool_id);
     if (!id) return failure(`tool_id must look like "server::tool", got "${args.tool_id}"`);
     if (!core.policy.toolAllowed(id.server, id.tool)) {
@@ -67,14 +69,14 @@ export const invoke = defineTool({
 
     const timeoutMs = args.options?.timeout_ms ?? DEFAULT_TIMEOUT_MS;
     const call = core.pending.begin(id.server, args.tool_id, timeoutMs);
-    const relay = () => call.controller.abort(extra.signal.reason);
-    extra.signal.addEventListener("abort", relay, { once: true });
-    const token = extra._meta?.progressToken;
+    const relay = () => call.controller.abort(extra.mcpReq.signal.reason);
+    extra.mcpReq.signal.addEventListener("abort", relay, { once: true });
+    const token = extra.mcpReq._meta?.progressToken;
     let progress = 0;
     const notify = (message: string) => {
       if (token === undefined) return;
-      void extra
-        .sendNotification({
+      void extra.mcpReq
+        .notify({
           method: "notifications/progress",
           params: { progressToken: token, progress: ++progress, message },
         })
@@ -120,9 +122,9 @@ export const invoke = defineTool({
       const content = capped.content.length
         ? capped.content
         : [{ type: "text", text: ok ? "(no output)" : "(error without message)" }];
-      return { data, content, isError: !ok };
+      return reply({ data, content, isError: !ok });
     } catch (err) {
-      if (call.controller.signal.aborted && !extra.signal.aborted) {
+      if (call.controller.signal.aborted && !extra.mcpReq.signal.aborted) {
         const reason = call.controller.signal.reason;
         return failure(
           `call ${call.request_id} (${args.tool_id}) was cancelled: ${reason instanceof Error ? reason.message : "cancel requested"}`,
@@ -139,7 +141,7 @@ export const invoke = defineTool({
       );
     } finally {
       if (heartbeat) clearInterval(heartbeat);
-      extra.signal.removeEventListener("abort", relay);
+      extra.mcpReq.signal.removeEventListener("abort", relay);
       core.pending.end(call);
     }
   },

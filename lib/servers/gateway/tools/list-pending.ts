@@ -1,15 +1,17 @@
 import { z } from "zod";
 import { PendingCalls } from "../pending.ts";
-import { defineTool, READ_ONLY } from "./define.ts";
+import { metaTool, reply, withoutArgs } from "./define.ts";
 
-export const listPending = defineTool({
-  verb: "list_pending",
+const input = z.object({ server: z.string().optional() }).strict();
+
+export const listPending = metaTool({
+  name: "list_pending",
   title: "Pending",
   description: "Invocations in flight.",
-  input: z.object({ server: z.string().optional() }).strict(),
-  unlisted: ["server"],
-  annotations: READ_ONLY,
-  async run(args, core) {
+  input,
+  listedInput: withoutArgs(input, ["server"]),
+  hints: "read",
+  async handler(args, { core }) {
     const now = Date.now();
     const requests = core.pending.list(args.server).map((c) => ({
       request_id: c.request_id,
@@ -23,6 +25,6 @@ export const listPending = defineTool({
     const text = requests.length
       ? requests.map((r) => `${r.request_id} ${r.tool_id} ${r.state} ${r.elapsed_seconds}s`).join("\n")
       : "no calls in flight";
-    return { data: { requests, total_pending: requests.length }, text };
+    return reply({ data: { requests, total_pending: requests.length }, text });
   },
 });

@@ -1,13 +1,15 @@
 import { z } from "zod";
-import { defineTool, READ_ONLY } from "./define.ts";
+import { metaTool, reply } from "./define.ts";
 
-export const provisionStatus = defineTool({
-  verb: "provision_status",
+const input = z.object({ job_id: z.string() }).strict();
+
+export const provisionStatus = metaTool({
+  name: "provision_status",
   title: "Job status",
   description: "Provision job progress.",
-  input: z.object({ job_id: z.string() }).strict(),
-  annotations: READ_ONLY,
-  async run(args, core) {
+  input,
+  hints: "read",
+  async handler(args, { core }) {
     const job = core.jobs.get(args.job_id);
     if (!job) {
       const data = {
@@ -15,13 +17,13 @@ export const provisionStatus = defineTool({
         status: "not_found",
         message: "unknown job id (jobs live in memory only)",
       };
-      return { data, text: data.message };
+      return reply({ data, text: data.message });
     }
     const data = core.jobs.view(job);
-    return {
+    return reply({
       data,
       text: `${job.server}: ${job.status} - ${job.message}${job.error ? `: ${job.error}` : ""}`,
       isError: job.status === "failed",
-    };
+    });
   },
 });

@@ -1,15 +1,17 @@
 import { z } from "zod";
 import { toCard } from "../cards.ts";
-import { defineTool, failure } from "./define.ts";
+import { failure, metaTool, reply } from "./define.ts";
 import { replyForError } from "./errors.ts";
 
-export const provision = defineTool({
-  verb: "provision",
+const input = z.object({ server_name: z.string().min(1) }).strict();
+
+export const provision = metaTool({
+  name: "provision",
   title: "Provision",
   description: "Install and start a server.",
-  input: z.object({ server_name: z.string().min(1) }).strict(),
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
-  async run(args, core) {
+  input,
+  hints: "openIdempotentWrite",
+  async handler(args, { core }) {
     const name = args.server_name;
     if (!core.policy.serverAllowed(name)) {
       return failure(`server '${name}' is denied by policy`, {
@@ -27,7 +29,7 @@ export const provision = defineTool({
     if (existing) {
       if (existing.conn?.state === "connected") {
         const data = { ok: true, server: name, status: "already_running", new_tools: cards() };
-        return { data, text: `${name} is already running (${data.new_tools.length} tools)` };
+        return reply({ data, text: `${name} is already running (${data.new_tools.length} tools)` });
       }
       try {
         await core.ensureServer(name);
@@ -35,7 +37,7 @@ export const provision = defineTool({
         return replyForError(err, { server: name, status: "failed" });
       }
       const data = { ok: true, server: name, status: "complete", new_tools: cards() };
-      return { data, text: `${name} started (${data.new_tools.length} tools)` };
+      return reply({ data, text: `${name} started (${data.new_tools.length} tools)` });
     }
     const entry = core.discovered.get(name) ?? core.manifest.get(name);
     if (!entry) {
@@ -73,6 +75,6 @@ export const provision = defineTool({
       job.status === "complete"
         ? `${name} is ready (${job.tools} tools); search with filters.server='${name}'`
         : `${name} is installing; poll ${core.name("provision_status")}(job_id='${job.job_id}')`;
-    return { data, text };
+    return reply({ data, text });
   },
 });

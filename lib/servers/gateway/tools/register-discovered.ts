@@ -2,25 +2,27 @@ import { z } from "zod";
 import { errorMessage } from "../../../core/errors.ts";
 import { rejectVariableName } from "../env-store.ts";
 import type { ManifestEntry } from "../manifest.ts";
-import { defineTool, failure } from "./define.ts";
+import { failure, metaTool, reply, withoutArgs } from "./define.ts";
 
 const NPM_NAME = /^(@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*(@[A-Za-z0-9._~^-]+)?$/;
 
-export const registerDiscovered = defineTool({
-  verb: "register_discovered_server",
+const input = z
+  .object({
+    package: z.string().min(1).max(214),
+    server_name: z.string().min(1),
+    env_vars: z.array(z.string()).optional(),
+    description: z.string().optional(),
+  })
+  .strict();
+
+export const registerDiscovered = metaTool({
+  name: "register_discovered_server",
   title: "Register",
   description: "Register an npm server.",
-  input: z
-    .object({
-      package: z.string().min(1).max(214),
-      server_name: z.string().min(1),
-      env_vars: z.array(z.string()).optional(),
-      description: z.string().optional(),
-    })
-    .strict(),
-  unlisted: ["description"],
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-  async run(args, core) {
+  input,
+  listedInput: withoutArgs(input, ["description"]),
+  hints: "idempotentWrite",
+  async handler(args, { core }) {
     if (!NPM_NAME.test(args.package)) return failure(`'${args.package}' is not a valid npm package name`);
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(args.server_name)) {
       return failure("server_name may contain letters, digits, '.', '_' and '-' only");
@@ -61,6 +63,6 @@ export const registerDiscovered = defineTool({
       requires_api_key: envVars.length > 0,
       next_step: `${core.name("provision")}(server_name='${args.server_name}')`,
     };
-    return { data, text: `registered ${args.server_name}; next: ${data.next_step}` };
+    return reply({ data, text: `registered ${args.server_name}; next: ${data.next_step}` });
   },
 });

@@ -1,15 +1,17 @@
 import { z } from "zod";
 import { resolveCapability } from "../capability.ts";
 import { toolId } from "../types.ts";
-import { defineTool, READ_ONLY } from "./define.ts";
+import { metaTool, reply } from "./define.ts";
 
-export const requestCapability = defineTool({
-  verb: "request_capability",
+const input = z.object({ query: z.string().min(1), available_clis: z.array(z.string()).optional() }).strict();
+
+export const requestCapability = metaTool({
+  name: "request_capability",
   title: "Capability",
   description: "Find a server or CLI.",
-  input: z.object({ query: z.string().min(1), available_clis: z.array(z.string()).optional() }).strict(),
-  annotations: READ_ONLY,
-  async run(args, core) {
+  input,
+  hints: "read",
+  async handler(args, { core }) {
     const data = resolveCapability(args.query, {
       manifest: core.manifest,
       configured: core.servers.all().map((e) => ({ name: e.name, running: core.servers.isRunning(e) })),
@@ -35,6 +37,6 @@ export const requestCapability = defineTool({
         .filter((k) => data[k])
         .map((k) => String(data[k])),
     ].join("\n");
-    return { data, text };
+    return reply({ data, text });
   },
 });

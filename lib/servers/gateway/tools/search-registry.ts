@@ -1,14 +1,18 @@
 import { z } from "zod";
-import { defineTool, failure } from "./define.ts";
+import { failure, metaTool, reply, withoutArgs } from "./define.ts";
 
-export const searchRegistry = defineTool({
-  verb: "search_registry",
+const input = z
+  .object({ query: z.string().min(1), limit: z.number().int().min(1).max(20).optional() })
+  .strict();
+
+export const searchRegistry = metaTool({
+  name: "search_registry",
   title: "Registry",
   description: "Search the MCP Registry.",
-  input: z.object({ query: z.string().min(1), limit: z.number().int().min(1).max(20).optional() }).strict(),
-  unlisted: ["limit"],
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
-  async run(args, core) {
+  input,
+  listedInput: withoutArgs(input, ["limit"]),
+  hints: "openRead",
+  async handler(args, { core }) {
     try {
       const { results, stale, cached } = await core.registry.search(args.query, args.limit ?? 5);
       const data = {
@@ -21,7 +25,7 @@ export const searchRegistry = defineTool({
       const lines = results.map((r) => `${r.name}${r.package ? ` (${r.package})` : ""}: ${r.description}`);
       if (!results.length) lines.push(`no registry server matches "${args.query}"`);
       if (stale) lines.push("(registry unreachable: showing the cached list)");
-      return { data, text: lines.join("\n") };
+      return reply({ data, text: lines.join("\n") });
     } catch (err) {
       return failure((err as Error).message, { query: args.query, code: "registry_unreachable" });
     }

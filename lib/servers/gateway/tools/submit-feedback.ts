@@ -1,25 +1,32 @@
 import { z } from "zod";
-import { defineTool } from "./define.ts";
+import { metaTool, reply, withoutArgs } from "./define.ts";
 
 const DEFAULT_REPO = "mcpkit/mcpkit";
 
-export const submitFeedback = defineTool({
-  verb: "submit_feedback",
+const input = z
+  .object({
+    title: z.string().min(8).max(160),
+    description: z.string().min(1),
+    issue_type: z.enum(["bug", "feature_request"]).optional(),
+    subordinate_server: z.string().optional(),
+    failed_tool_call: z.string().optional(),
+    confirm_submission: z.boolean().optional(),
+  })
+  .strict();
+
+export const submitFeedback = metaTool({
+  name: "submit_feedback",
   title: "Feedback",
   description: "Draft a feedback issue.",
-  input: z
-    .object({
-      title: z.string().min(8).max(160),
-      description: z.string().min(1),
-      issue_type: z.enum(["bug", "feature_request"]).optional(),
-      subordinate_server: z.string().optional(),
-      failed_tool_call: z.string().optional(),
-      confirm_submission: z.boolean().optional(),
-    })
-    .strict(),
-  unlisted: ["issue_type", "subordinate_server", "failed_tool_call", "confirm_submission"],
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-  async run(args, core) {
+  input,
+  listedInput: withoutArgs(input, [
+    "issue_type",
+    "subordinate_server",
+    "failed_tool_call",
+    "confirm_submission",
+  ]),
+  hints: "read",
+  async handler(args, { core }) {
     const repo = core.opts.ctx.env.PMCP_FEEDBACK_REPO?.trim() || DEFAULT_REPO;
     const body = core.redactor.redact(
       [
@@ -42,6 +49,6 @@ export const submitFeedback = defineTool({
       issue_url: url,
       message: "Not sent: open issue_url to file it (the gateway does not post issues itself).",
     };
-    return { data, text: `${data.message}\n${url}` };
+    return reply({ data, text: `${data.message}\n${url}` });
   },
 });

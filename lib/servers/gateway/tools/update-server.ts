@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { errorMessage } from "../../../core/errors.ts";
 import { launchPackage, runTool } from "../launch-package.ts";
-import { defineTool, failure } from "./define.ts";
+import { failure, metaTool, reply, withoutArgs } from "./define.ts";
 import { replyForError } from "./errors.ts";
 
 /** `docker pull` may download hundreds of megabytes. */
@@ -19,14 +19,16 @@ async function latestNpmVersion(name: string): Promise<string | undefined> {
   }
 }
 
-export const updateServer = defineTool({
-  verb: "update_server",
+const input = z.object({ server_name: z.string().min(1), force: z.boolean().optional() }).strict();
+
+export const updateServer = metaTool({
+  name: "update_server",
   title: "Update",
   description: "Update and restart a server.",
-  input: z.object({ server_name: z.string().min(1), force: z.boolean().optional() }).strict(),
-  unlisted: ["force"],
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
-  async run(args, core) {
+  input,
+  listedInput: withoutArgs(input, ["force"]),
+  hints: "openWrite",
+  async handler(args, { core }) {
     const entry = core.servers.get(args.server_name);
     if (!entry) return failure(`server '${args.server_name}' is not configured or provisioned`);
     const raw = entry.raw;
@@ -88,6 +90,6 @@ export const updateServer = defineTool({
       tools: core.catalog.liveTools(args.server_name).length,
     };
     const what = pkg.type === "docker" ? `a freshly pulled ${pkg.name}` : `${pkg.name}@latest`;
-    return { data, text: `${args.server_name} restarted on ${what} (${data.tools} tools)` };
+    return reply({ data, text: `${args.server_name} restarted on ${what} (${data.tools} tools)` });
   },
 });

@@ -1,9 +1,9 @@
 import { realpathSync, statSync } from "node:fs";
 import * as z from "zod";
+import { structuredResult, ToolError } from "../../../core/tools/define-tool.ts";
 import type { Limits } from "../config.ts";
-import { ToolError } from "../tool-error.ts";
-import { defineTool, result } from "./define.ts";
-import { destructive, looseRecord, readOnly } from "./schemas.ts";
+import { type PtyToolContext, ptyTool } from "./context.ts";
+import { DESTRUCTIVE, looseRecord, READ } from "./schemas.ts";
 
 const limitsShape = {
   max_output_bytes: z
@@ -19,28 +19,28 @@ const limitsShape = {
   input_rate_bps: z.number().int().min(0).nullish(),
 };
 
-export const ptyCloseAll = defineTool({
+export const ptyCloseAll = ptyTool({
   name: "pty_close_all",
   title: "Close every session",
   description: "Ends every session's process group and forgets all sessions.",
   tier: "admin",
-  inputSchema: z.object({}).strict(),
-  outputSchema: looseRecord,
-  annotations: destructive,
+  input: z.object({}).strict(),
+  output: looseRecord,
+  hints: DESTRUCTIVE,
   async handler(_a, ctx) {
     const closed = await ctx.app.manager.closeAll();
-    return result({ ok: true, closed }, "ok");
+    return structuredResult({ ok: true, closed }, "ok");
   },
 });
 
-export const setDefaultCwd = defineTool({
+export const setDefaultCwd = ptyTool({
   name: "set_default_cwd",
   title: "Set the default working directory",
   description: "Working directory for later spawns that pass no cwd.",
   tier: "admin",
-  inputSchema: z.object({ cwd: z.string().min(1) }).strict(),
-  outputSchema: looseRecord,
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  input: z.object({ cwd: z.string().min(1) }).strict(),
+  output: looseRecord,
+  hints: "idempotentWrite",
   async handler(a, ctx) {
     let real: string;
     try {
@@ -50,55 +50,55 @@ export const setDefaultCwd = defineTool({
       throw new ToolError(`cwd does not exist or is not a directory: ${a.cwd}`);
     }
     ctx.app.manager.defaultCwd = real;
-    return result({ ok: true, cwd: real });
+    return structuredResult({ ok: true, cwd: real });
   },
 });
 
-export const getDefaultCwd = defineTool({
+export const getDefaultCwd = ptyTool({
   name: "get_default_cwd",
   title: "Get the default working directory",
   description: "The working directory used by spawns that pass no cwd.",
   tier: "admin",
-  inputSchema: z.object({}).strict(),
-  outputSchema: looseRecord,
-  annotations: readOnly,
+  input: z.object({}).strict(),
+  output: looseRecord,
+  hints: READ,
   async handler(_a, ctx) {
-    return result({ cwd: ctx.app.manager.defaultCwd ?? process.cwd() });
+    return structuredResult({ cwd: ctx.app.manager.defaultCwd ?? process.cwd() });
   },
 });
 
-export const setLimits = defineTool({
+export const setLimits = ptyTool({
   name: "set_limits",
   title: "Change limits",
   description:
     "Changes default limits for new sessions and rewrites them on existing sessions; returns the limits now in force.",
   tier: "admin",
-  inputSchema: z.object(limitsShape).strict(),
-  outputSchema: looseRecord,
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  input: z.object(limitsShape).strict(),
+  output: looseRecord,
+  hints: "idempotentWrite",
   async handler(a, ctx) {
     const changes: Partial<Limits> = {};
     for (const [k, v] of Object.entries(a))
       if (v !== undefined && v !== null) (changes as Record<string, number>)[k] = v;
     ctx.app.manager.applyLimits(changes);
-    return result({ ...ctx.app.manager.limits });
+    return structuredResult({ ...ctx.app.manager.limits });
   },
 });
 
-export const getLimits = defineTool({
+export const getLimits = ptyTool({
   name: "get_limits",
   title: "Get limits",
   description: "Default limits for new sessions.",
   tier: "admin",
-  inputSchema: z.object({}).strict(),
-  outputSchema: looseRecord,
-  annotations: readOnly,
+  input: z.object({}).strict(),
+  output: looseRecord,
+  hints: READ,
   async handler(_a, ctx) {
-    return result({ ...ctx.app.manager.limits });
+    return structuredResult({ ...ctx.app.manager.limits });
   },
 });
 
-function totals(ctx: Parameters<typeof getLimits.handler>[1]) {
+function totals(ctx: PtyToolContext) {
   const list = ctx.app.manager.list();
   return {
     uptime_sec: (Date.now() - ctx.app.manager.startedAt) / 1000,
@@ -109,18 +109,18 @@ function totals(ctx: Parameters<typeof getLimits.handler>[1]) {
   };
 }
 
-export const ptyMetrics = defineTool({
+export const ptyMetrics = ptyTool({
   name: "pty_metrics",
   title: "Metrics",
   description: "Counters across all sessions.",
   tier: "admin",
-  inputSchema: z.object({}).strict(),
-  outputSchema: looseRecord,
-  annotations: readOnly,
+  input: z.object({}).strict(),
+  output: looseRecord,
+  hints: READ,
   async handler(_a, ctx) {
     const { list, ...t } = totals(ctx);
     const sum = (f: (s: (typeof list)[number]) => number) => list.reduce((n, s) => n + f(s), 0);
-    return result({
+    return structuredResult({
       ...t,
       bytes_read_total: sum((s) => s.bytesRead),
       bytes_written_total: sum((s) => s.bytesWritten),
@@ -132,17 +132,17 @@ export const ptyMetrics = defineTool({
   },
 });
 
-export const ptyHealth = defineTool({
+export const ptyHealth = ptyTool({
   name: "pty_health",
   title: "Health",
   description: "Liveness summary.",
   tier: "admin",
-  inputSchema: z.object({}).strict(),
-  outputSchema: looseRecord,
-  annotations: readOnly,
+  input: z.object({}).strict(),
+  output: looseRecord,
+  hints: READ,
   async handler(_a, ctx) {
     const { list: _l, running_count: _r, ...t } = totals(ctx);
-    return result({
+    return structuredResult({
       ok: true,
       version: ctx.app.version,
       backend: ctx.app.config.backend,

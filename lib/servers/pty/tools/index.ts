@@ -1,3 +1,4 @@
+import type { AnyTool } from "../../../core/tools/tool-registry.ts";
 import {
   getDefaultCwd,
   getLimits,
@@ -8,7 +9,7 @@ import {
   setLimits,
 } from "./admin.ts";
 import { confirmDangerousCommand } from "./confirm.ts";
-import type { ToolDef } from "./define.ts";
+import type { PtyToolContext } from "./context.ts";
 import { ptyAttach, ptyDetach, ptyHandoff, ptyTakeover } from "./leases.ts";
 import { ptyClose, ptyList, ptyResize, ptySignal, ptyStatus, ptyWait } from "./lifecycle.ts";
 import { ptyReadQuiescent } from "./quiescent.ts";
@@ -19,8 +20,8 @@ import { ptyScreen } from "./screen.ts";
 import { ptySpawn } from "./spawn.ts";
 import { ptyWrite } from "./write.ts";
 
-/** The tool inventory, as data. Tiers decide exposure (default / control / admin). */
-export const TOOLS: readonly ToolDef[] = [
+/** The tool inventory, as data, in listing order. Tiers decide exposure (default / control / admin). */
+export const TOOLS: readonly AnyTool<PtyToolContext>[] = [
   ptySpawn,
   ptyResume,
   ptyRecover,
@@ -52,4 +53,4 @@ export const TOOLS: readonly ToolDef[] = [
   getLimits,
   ptyMetrics,
   ptyHealth,
-] as unknown as ToolDef[];
+];

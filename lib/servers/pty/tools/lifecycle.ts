@@ -1,75 +1,71 @@
 import * as z from "zod";
+import { structuredResult, ToolError } from "../../../core/tools/define-tool.ts";
 import { exitFields, listEntry, statusRecord } from "../status.ts";
-import { ToolError } from "../tool-error.ts";
 import { waitUntil } from "../waits.ts";
-import { defineTool, result } from "./define.ts";
+import { ptyTool } from "./context.ts";
 import { readerKey } from "./output.ts";
-import { destructive, exitShape, looseRecord, owner, readOnly, sessionRef, timeoutMs } from "./schemas.ts";
+import { DESTRUCTIVE, exitShape, looseRecord, owner, READ, sessionRef, timeoutMs } from "./schemas.ts";
 
-export const ptyResize = defineTool({
+export const ptyResize = ptyTool({
   name: "pty_resize",
   title: "Resize a terminal",
   description:
     "Sets the terminal size (the program gets SIGWINCH). On a shared tmux workspace this is best-effort.",
-  tier: "default",
-  inputSchema: z
+  input: z
     .object({
       ...sessionRef,
       cols: z.number().int().min(1).max(1000),
       rows: z.number().int().min(1).max(1000),
     })
     .strict(),
-  outputSchema: looseRecord,
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  output: looseRecord,
+  hints: "idempotentWrite",
   async handler(a, ctx) {
     const s = ctx.session(a, "write", { lease: true });
     if (!s.running) throw new ToolError("session has exited; nothing to resize");
     ctx.app.manager.resize(s, a.cols, a.rows);
-    return result({ ok: true, cols: a.cols, rows: a.rows }, "ok");
+    return structuredResult({ ok: true, cols: a.cols, rows: a.rows }, "ok");
   },
 });
 
-export const ptyClose = defineTool({
+export const ptyClose = ptyTool({
   name: "pty_close",
   title: "Close a session",
   description:
     "Ends the session's process group (SIGTERM, SIGKILL after a grace period) and forgets the session. Closing twice is an error.",
-  tier: "default",
-  inputSchema: z.object(sessionRef).strict(),
-  outputSchema: looseRecord,
-  annotations: destructive,
+  input: z.object(sessionRef).strict(),
+  output: looseRecord,
+  hints: DESTRUCTIVE,
   async handler(a, ctx) {
     const s = ctx.session(a, "write", { lease: true });
     const wasRunning = s.running;
     await ctx.app.manager.close(s, "closed");
-    return result({ ok: true, was_running: wasRunning, ...exitFields(s) }, "ok");
+    return structuredResult({ ok: true, was_running: wasRunning, ...exitFields(s) }, "ok");
   },
 });
 
-export const ptyStatus = defineTool({
+export const ptyStatus = ptyTool({
   name: "pty_status",
   title: "Session status",
   description:
     "Process state (running, exit_code, signal, exit_reason), sizes, byte offsets, dropped bytes, limits and lease state of one session. Works for finished sessions during the retention window.",
-  tier: "default",
-  inputSchema: z.object(sessionRef).strict(),
-  outputSchema: z.looseObject({ session_id: z.string(), ...exitShape }),
-  annotations: readOnly,
+  input: z.object(sessionRef).strict(),
+  output: z.looseObject({ session_id: z.string(), ...exitShape }),
+  hints: READ,
   async handler(a, ctx) {
     const s = ctx.session(a, "read");
-    return result(statusRecord(s, ctx.app.leases, readerKey(a.client_id)));
+    return structuredResult(statusRecord(s, ctx.app.leases, readerKey(a.client_id)));
   },
 });
 
-export const ptyWait = defineTool({
+export const ptyWait = ptyTool({
   name: "pty_wait",
   title: "Wait for exit",
   description:
     "Waits until the process exits (event-driven, with progress notifications) or timeout_ms passes; returns the exit status. Does not touch output.",
-  tier: "default",
-  inputSchema: z.object({ ...sessionRef, timeout_ms: timeoutMs("default 10000") }).strict(),
-  outputSchema: z.looseObject(exitShape),
-  annotations: readOnly,
+  input: z.object({ ...sessionRef, timeout_ms: timeoutMs("default 10000") }).strict(),
+  output: z.looseObject(exitShape),
+  hints: READ,
   async handler(a, ctx) {
     const s = ctx.session(a, "read");
     await waitUntil(s, () => !s.running, {
@@ -79,19 +75,18 @@ export const ptyWait = defineTool({
       stopOnExit: false,
     });
     const e = exitFields(s);
-    return result({ ...e, unread_bytes: s.pending(readerKey(a.client_id), "pty") });
+    return structuredResult({ ...e, unread_bytes: s.pending(readerKey(a.client_id), "pty") });
   },
 });
 
-export const ptyList = defineTool({
+export const ptyList = ptyTool({
   name: "pty_list",
   title: "List sessions",
   description:
     "Sessions of an owner (required by default policy), optionally filtered by tag, most recently active first.",
-  tier: "default",
-  inputSchema: z.object({ tag: z.string().nullish(), owner }).strict(),
-  outputSchema: z.looseObject({ sessions: z.array(looseRecord) }),
-  annotations: readOnly,
+  input: z.object({ tag: z.string().nullish(), owner }).strict(),
+  output: z.looseObject({ sessions: z.array(looseRecord) }),
+  hints: READ,
   async handler(a, ctx) {
     if (ctx.app.config.requireOwner && !a.owner) throw new ToolError("owner is required for pty_list");
     const rows = ctx.app.manager
@@ -99,20 +94,20 @@ export const ptyList = defineTool({
       .filter((s) => (!a.owner || s.meta.owner === a.owner) && (!a.tag || s.meta.tag === a.tag))
       .sort((x, y) => y.lastActive - x.lastActive)
       .map((s) => listEntry(s, ctx.app.leases));
-    return result({ sessions: rows, count: rows.length }, JSON.stringify(rows));
+    return structuredResult({ sessions: rows, count: rows.length }, JSON.stringify(rows));
   },
 });
 
 const SIGNALS = ["SIGINT", "SIGTERM", "SIGKILL", "SIGHUP", "SIGQUIT"] as const;
 
-export const ptySignal = defineTool({
+export const ptySignal = ptyTool({
   name: "pty_signal",
   title: "Signal a process group",
   description: `Sends a signal (${SIGNALS.join(", ")}, with or without the SIG prefix) to the session's process group. Needs scope control or admin. Not available for tmux sessions.`,
   tier: "control",
-  inputSchema: z.object({ ...sessionRef, sig: z.string().min(1) }).strict(),
-  outputSchema: looseRecord,
-  annotations: destructive,
+  input: z.object({ ...sessionRef, sig: z.string().min(1) }).strict(),
+  output: looseRecord,
+  hints: DESTRUCTIVE,
   async handler(a, ctx) {
     const name = a.sig.trim().toUpperCase();
     const sig = (name.startsWith("SIG") ? name : `SIG${name}`) as (typeof SIGNALS)[number];
@@ -120,10 +115,10 @@ export const ptySignal = defineTool({
       throw new ToolError(`unsupported signal: ${a.sig} (use one of ${SIGNALS.join(", ")})`);
     const s = ctx.session(a, "control", { lease: true });
     if (s.meta.backend === "tmux") throw new ToolError("pty_signal is not supported for tmux sessions");
-    if (!s.running) return result({ ok: true, note: "already exited", ...exitFields(s) });
+    if (!s.running) return structuredResult({ ok: true, note: "already exited", ...exitFields(s) });
     if (s.pendingReason === null) s.pendingReason = "signaled";
     s.handle?.kill(sig);
     s.log?.event("signal", { signal: sig });
-    return result({ ok: true, signal: sig });
+    return structuredResult({ ok: true, signal: sig });
   },
 });

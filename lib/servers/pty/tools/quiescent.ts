@@ -1,17 +1,17 @@
 import * as z from "zod";
+import { structuredResult } from "../../../core/tools/define-tool.ts";
 import { exitFields } from "../status.ts";
 import { waitForQuiet } from "../waits.ts";
-import { defineTool, result } from "./define.ts";
+import { ptyTool } from "./context.ts";
 import { readerKey, takeOutput } from "./output.ts";
-import { consuming, format, maxChars, outputOptions, readOutput, sessionRef, timeoutMs } from "./schemas.ts";
+import { CONSUMING, format, maxChars, outputOptions, readOutput, sessionRef, timeoutMs } from "./schemas.ts";
 
-export const ptyReadQuiescent = defineTool({
+export const ptyReadQuiescent = ptyTool({
   name: "pty_read_quiescent",
   title: "Read until output settles",
   description:
     "Waits until the output has been quiet for quiescence_ms (or the process exits, or timeout_ms passes) and returns the unread output.",
-  tier: "default",
-  inputSchema: z
+  input: z
     .object({
       ...sessionRef,
       quiescence_ms: z
@@ -27,8 +27,8 @@ export const ptyReadQuiescent = defineTool({
       ...outputOptions,
     })
     .strict(),
-  outputSchema: readOutput,
-  annotations: consuming,
+  output: readOutput,
+  hints: CONSUMING,
   async handler(a, ctx) {
     const s = ctx.session(a, "read", { lease: true });
     const reader = readerKey(a.client_id);
@@ -37,6 +37,7 @@ export const ptyReadQuiescent = defineTool({
       signal: ctx.signal,
       progress: ctx.progress,
     });
+    ctx.stopIfCancelled();
     const out = await takeOutput(ctx.app, s, reader, "pty", a.max_chars ?? ctx.app.config.maxChars, a);
     const structured = {
       text: out.text,
@@ -58,6 +59,6 @@ export const ptyReadQuiescent = defineTool({
             timestamp: structured.timestamp,
           })
         : out.text;
-    return result(structured, text);
+    return structuredResult(structured, text);
   },
 });

@@ -1,12 +1,20 @@
 import * as z from "zod";
+import { structuredResult, ToolError } from "../../../core/tools/define-tool.ts";
 import type { PtySession } from "../session.ts";
 import { exitFields } from "../status.ts";
-import { ToolError } from "../tool-error.ts";
 import { waitUntil } from "../waits.ts";
-import { defineTool, result, type ToolContext } from "./define.ts";
-import { encodeInput, writeInputShape } from "./input.ts";
+import { type PtyToolContext, ptyTool } from "./context.ts";
+import { admitInput, writeInputShape } from "./input.ts";
 import { readerKey, renderOutput } from "./output.ts";
-import { consuming, exitShape, maxChars, outputOptions, sessionRef, timeoutMs } from "./schemas.ts";
+import {
+  CONSUMING,
+  DESTRUCTIVE,
+  exitShape,
+  maxChars,
+  outputOptions,
+  sessionRef,
+  timeoutMs,
+} from "./schemas.ts";
 
 interface Matcher {
   pattern: string;
@@ -46,7 +54,7 @@ function compile(patterns: string[], regex: boolean): Matcher[] {
  * output up to the end of the match; on timeout consumes what arrived. Patterns are tried in list order.
  */
 async function readUntil(
-  ctx: ToolContext,
+  ctx: PtyToolContext,
   s: PtySession,
   a: {
     client_id?: string | null;
@@ -82,6 +90,7 @@ async function readUntil(
     return false;
   };
   await waitUntil(s, check, { timeoutMs: timeout, signal: ctx.signal, progress: ctx.progress });
+  ctx.stopIfCancelled();
   const found = hit as { pattern: string; endByte: number } | null;
   const from = Math.max(s.cursor(reader, "pty"), ring.startOffset);
   const to = found ? found.endByte : ring.totalOffset;
@@ -120,59 +129,57 @@ const common = {
   ...outputOptions,
 };
 
-export const ptyReadUntil = defineTool({
+export const ptyReadUntil = ptyTool({
   name: "pty_read_until",
   title: "Wait for a pattern",
   description:
     "Waits until the pattern appears in unread output and returns as soon as it does (no polling), consuming output up to the end of the match. matched=false after timeout_ms or when the process exits first.",
-  tier: "default",
-  inputSchema: z.object({ ...sessionRef, pattern: z.string(), ...common }).strict(),
-  outputSchema: untilOutput,
-  annotations: consuming,
+  input: z.object({ ...sessionRef, pattern: z.string(), ...common }).strict(),
+  output: untilOutput,
+  hints: CONSUMING,
   async handler(a, ctx) {
     if (!a.pattern) throw new ToolError("pattern is required");
     const s = ctx.session(a, "read", { lease: true });
     const r = await readUntil(ctx, s, a, [a.pattern], a.regex);
     const { pattern: _p, ...rest } = r;
-    return result(rest);
+    return structuredResult(rest);
   },
 });
 
-export const ptyReadUntilAny = defineTool({
+export const ptyReadUntilAny = ptyTool({
   name: "pty_read_until_any",
   title: "Wait for any of several patterns",
   description:
     "Like pty_read_until with several patterns; reports the first pattern in list order that matches.",
-  tier: "default",
-  inputSchema: z.object({ ...sessionRef, patterns: z.array(z.string()).max(100), ...common }).strict(),
-  outputSchema: untilOutput,
-  annotations: consuming,
+  input: z.object({ ...sessionRef, patterns: z.array(z.string()).max(100), ...common }).strict(),
+  output: untilOutput,
+  hints: CONSUMING,
   async handler(a, ctx) {
     if (a.patterns.length === 0 || a.patterns.some((p) => !p))
       throw new ToolError("patterns must be a non-empty list of non-empty strings");
     const s = ctx.session(a, "read", { lease: true });
-    return result(await readUntil(ctx, s, a, a.patterns, a.regex));
+    return structuredResult(await readUntil(ctx, s, a, a.patterns, a.regex));
   },
 });
 
-export const ptyPrompt = defineTool({
+export const ptyPrompt = ptyTool({
   name: "pty_prompt",
   title: "Send input and wait for a prompt",
   description:
     "Writes data (or named keys) and then waits for any of the patterns, like pty_write followed by pty_read_until_any.",
-  tier: "default",
-  inputSchema: z
+  input: z
     .object({ ...sessionRef, ...writeInputShape, patterns: z.array(z.string()).min(1).max(100), ...common })
     .strict(),
-  outputSchema: untilOutput,
-  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+  output: untilOutput,
+  hints: DESTRUCTIVE,
   async handler(a, ctx) {
     if (a.patterns.some((p) => !p)) throw new ToolError("patterns must be non-empty strings");
     const s = ctx.session(a, "write", { lease: true });
-    const bytes = encodeInput(ctx, s, a);
+    const bytes = admitInput(ctx, s, a);
+    if (!Buffer.isBuffer(bytes)) return bytes;
     if (!s.running) throw new ToolError(`session has exited (${describeExit(s)}); cannot write`);
     s.write(bytes);
-    return result(await readUntil(ctx, s, a, a.patterns, a.regex));
+    return structuredResult(await readUntil(ctx, s, a, a.patterns, a.regex));
   },
 });
 

@@ -1,15 +1,16 @@
 import * as z from "zod";
+import { structuredResult } from "../../../core/tools/define-tool.ts";
 import type { StreamName } from "../process-backend.ts";
 import { exitFields } from "../status.ts";
 import { waitForOutput } from "../waits.ts";
-import { defineTool, result, type ToolDef } from "./define.ts";
+import { ptyTool } from "./context.ts";
 import { readerKey, renderOutput, takeOutput } from "./output.ts";
 import {
-  consuming,
+  CONSUMING,
   format,
   maxChars,
   outputOptions,
-  readOnly,
+  READ,
   readOutput,
   sessionRef,
   streamParam,
@@ -26,15 +27,14 @@ const readInput = z
   })
   .strict();
 
-function readTool(name: string, stream: StreamName, title: string, description: string): ToolDef {
-  return defineTool({
+function readTool(name: string, stream: StreamName, title: string, description: string) {
+  return ptyTool({
     name,
     title,
     description,
-    tier: "default",
-    inputSchema: readInput,
-    outputSchema: readOutput,
-    annotations: { ...consuming },
+    input: readInput,
+    output: readOutput,
+    hints: CONSUMING,
     async handler(a, ctx) {
       const s = ctx.session(a, "read", { lease: true });
       const reader = readerKey(a.client_id);
@@ -43,6 +43,7 @@ function readTool(name: string, stream: StreamName, title: string, description: 
         signal: ctx.signal,
         progress: ctx.progress,
       });
+      ctx.stopIfCancelled();
       const out = await takeOutput(ctx.app, s, reader, stream, a.max_chars ?? ctx.app.config.maxChars, a);
       const structured = {
         text: out.text,
@@ -60,9 +61,9 @@ function readTool(name: string, stream: StreamName, title: string, description: 
         a.format === "json"
           ? JSON.stringify({ chunk_id: s.chunkId, stream, text: out.text, timestamp: structured.timestamp })
           : out.text;
-      return result(structured, text);
+      return structuredResult(structured, text);
     },
-  }) as unknown as ToolDef;
+  });
 }
 
 export const ptyRead = readTool(
@@ -84,13 +85,12 @@ export const ptyReadStderr = readTool(
   "Like pty_read, for the stderr pipe of a session spawned with separate_streams=true.",
 );
 
-export const ptyReadAt = defineTool({
+export const ptyReadAt = ptyTool({
   name: "pty_read_at",
   title: "Read output at an offset",
   description:
     "Non-destructive read from an absolute byte offset of a stream's history; moves no cursor. truncated=true means the offset was older than the history held (output starts at the oldest byte kept; dropped_bytes says how much was lost).",
-  tier: "default",
-  inputSchema: z
+  input: z
     .object({
       ...sessionRef,
       offset: z.number().int().min(0).default(0),
@@ -99,8 +99,8 @@ export const ptyReadAt = defineTool({
       ...outputOptions,
     })
     .strict(),
-  outputSchema: z.looseObject({ truncated: z.boolean(), text: z.string(), next_offset: z.number() }),
-  annotations: readOnly,
+  output: z.looseObject({ truncated: z.boolean(), text: z.string(), next_offset: z.number() }),
+  hints: READ,
   async handler(a, ctx) {
     const s = ctx.session(a, "read");
     const stream = (a.stream ?? "pty") as StreamName;
@@ -109,7 +109,7 @@ export const ptyReadAt = defineTool({
     });
     s.chunkId++;
     const rendered = await renderOutput(ctx.app, s, slice.data, a);
-    return result({
+    return structuredResult({
       truncated: slice.skipped > 0,
       text: rendered.text,
       offset: slice.offset,

@@ -1,20 +1,19 @@
 import * as z from "zod";
+import { structuredResult, ToolError } from "../../../core/tools/define-tool.ts";
 import { checkOwnerAndScope } from "../policy.ts";
 import { statusRecord } from "../status.ts";
 import { recoverTmuxSessions } from "../tmux-setup.ts";
-import { ToolError } from "../tool-error.ts";
-import { defineTool, result } from "./define.ts";
-import { exitShape, looseRecord, owner } from "./schemas.ts";
+import { ptyTool } from "./context.ts";
+import { exitShape, looseRecord, owner, READ } from "./schemas.ts";
 
-export const ptyResume = defineTool({
+export const ptyResume = ptyTool({
   name: "pty_resume",
   title: "Find a named session",
   description:
     "Looks up a live session by the name it was spawned with (and its owner) and returns its status; then pty_attach to continue. Only sessions this server is running; after a restart use pty_recover for tmux sessions.",
-  tier: "default",
-  inputSchema: z.object({ name: z.string().min(1), owner }).strict(),
-  outputSchema: z.looseObject({ session_id: z.string(), ...exitShape }),
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  input: z.object({ name: z.string().min(1), owner }).strict(),
+  output: z.looseObject({ session_id: z.string(), ...exitShape }),
+  hints: READ,
   async handler(a, ctx) {
     const { app } = ctx;
     if (app.config.requireOwner && !a.owner) throw new ToolError("owner is required for pty_resume");
@@ -28,24 +27,23 @@ export const ptyResume = defineTool({
       );
     checkOwnerAndScope(s, "pty_resume", "read", a.owner, app.config.requireOwner);
     s.touch();
-    return result(statusRecord(s, app.leases, ""));
+    return structuredResult(statusRecord(s, app.leases, ""));
   },
 });
 
-export const ptyRecover = defineTool({
+export const ptyRecover = ptyTool({
   name: "pty_recover",
   title: "Recover a tmux session after restart",
   description:
     "Rebuilds a tmux-backed named session (spawned with name and owner) that outlived a server restart. Sessions of a shared tmux_workspace come back together or not at all. Recovered sessions are detached; last_lease_* is kept as history; output from before the restart is re-read from the pane log.",
-  tier: "default",
-  inputSchema: z.object({ name: z.string().min(1), owner: z.string().min(1) }).strict(),
-  outputSchema: z.looseObject({ sessions: z.array(looseRecord) }),
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  input: z.object({ name: z.string().min(1), owner: z.string().min(1) }).strict(),
+  output: z.looseObject({ sessions: z.array(looseRecord) }),
+  hints: "openIdempotentWrite",
   async handler(a, ctx) {
     const { app } = ctx;
     const sessions = await recoverTmuxSessions(app, a.name, a.owner);
     const rows = sessions.map((s) => statusRecord(s, app.leases, ""));
-    return result({
+    return structuredResult({
       ok: true,
       session_id: rows.find((r) => r.name === a.name)?.session_id ?? null,
       sessions: rows,

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import type { HintsSpec } from "../../../core/tools/annotations.ts";
 import { SCOPES } from "../session-types.ts";
 
 /** Parameters shared by many tools, defined once. */
@@ -66,28 +67,12 @@ export const readOutput = z.looseObject({
 });
 export const looseRecord = z.looseObject({});
 
-export const readOnly = {
-  readOnlyHint: true,
-  destructiveHint: false,
-  idempotentHint: true,
-  openWorldHint: false,
-};
+/**
+ * Hint sets of pty tools, on the core presets. Driving a terminal reaches whatever the program inside
+ * reaches, so the tools that run or type commands are open-world and not idempotent.
+ */
+export const READ: HintsSpec = "read";
 /** Reads that advance the caller's cursor: not read-only, but they destroy nothing. */
-export const consuming = {
-  readOnlyHint: false,
-  destructiveHint: false,
-  idempotentHint: false,
-  openWorldHint: false,
-};
-export const mutating = {
-  readOnlyHint: false,
-  destructiveHint: false,
-  idempotentHint: false,
-  openWorldHint: true,
-};
-export const destructive = {
-  readOnlyHint: false,
-  destructiveHint: true,
-  idempotentHint: false,
-  openWorldHint: true,
-};
+export const CONSUMING: HintsSpec = "write";
+/** Runs, types into or ends programs. */
+export const DESTRUCTIVE: HintsSpec = ["openDestructive", { idempotentHint: false }];

@@ -1,15 +1,15 @@
 import * as z from "zod";
+import { structuredResult } from "../../../core/tools/define-tool.ts";
 import { exitFields } from "../status.ts";
-import { defineTool, result } from "./define.ts";
-import { exitShape, readOnly, sessionRef } from "./schemas.ts";
+import { ptyTool } from "./context.ts";
+import { exitShape, READ, sessionRef } from "./schemas.ts";
 
-export const ptyScreen = defineTool({
+export const ptyScreen = ptyTool({
   name: "pty_screen",
   title: "Rendered terminal screen",
   description:
     "The screen as a terminal would show it (via a headless xterm): visible lines, cursor position, whether a full-screen program switched to the alternate screen, and optionally the last N scrollback lines. Use it for TUIs (less, vi, top, installers). Does not move read cursors.",
-  tier: "default",
-  inputSchema: z
+  input: z
     .object({
       ...sessionRef,
       scrollback: z
@@ -21,7 +21,7 @@ export const ptyScreen = defineTool({
         .describe("Also return up to N lines above the screen"),
     })
     .strict(),
-  outputSchema: z.looseObject({
+  output: z.looseObject({
     lines: z.array(z.string()),
     cursor: z.object({ x: z.number(), y: z.number() }),
     alternate_screen: z.boolean(),
@@ -29,13 +29,13 @@ export const ptyScreen = defineTool({
     rows: z.number(),
     ...exitShape,
   }),
-  annotations: readOnly,
+  hints: READ,
   async handler(a, ctx) {
     const s = ctx.session(a, "read");
     const screen = await ctx.app.manager.screen(s);
     const snap = await screen.snapshot(a.scrollback);
     const body = [...snap.lines];
     while (body.length > 0 && body[body.length - 1] === "") body.pop();
-    return result({ ...snap, ...exitFields(s) }, body.join("\n"));
+    return structuredResult({ ...snap, ...exitFields(s) }, body.join("\n"));
   },
 });

@@ -1,8 +1,10 @@
 import * as z from "zod";
+import { structuredResult, ToolError } from "../../../core/tools/define-tool.ts";
 import { waitForQuiet } from "../waits.ts";
-import { defineTool, result } from "./define.ts";
+import { askHuman } from "./ask-human.ts";
+import { ptyTool } from "./context.ts";
 import { readerKey, takeOutput } from "./output.ts";
-import { destructive, exitShape, maxChars, outputOptions, scope } from "./schemas.ts";
+import { DESTRUCTIVE, exitShape, maxChars, outputOptions, scope } from "./schemas.ts";
 
 const input = z
   .object({
@@ -56,7 +58,9 @@ const input = z
     dangerous_justification: z
       .string()
       .nullish()
-      .describe("Legacy justification (PTY_MCP_DANGEROUS_LEGACY_MODE=1 only)"),
+      .describe(
+        "Why a dangerous command must run: shown to the user when they are asked to allow it; confirms it in PTY_MCP_DANGEROUS_LEGACY_MODE=1",
+      ),
     wait_ms: z
       .number()
       .int()
@@ -69,36 +73,46 @@ const input = z
   })
   .strict();
 
-export const ptySpawn = defineTool({
+export const ptySpawn = ptyTool({
   name: "pty_spawn",
   title: "Spawn a command in a terminal",
   description:
-    "Starts a shell command in a pseudo-terminal (or a tmux pane) and returns its session id. Pass wait_ms to also get the first output and exit status in the same call. Dangerous commands need a token from confirm_dangerous_command.",
-  tier: "default",
-  inputSchema: input,
-  outputSchema: z.looseObject({ session_id: z.string(), pid: z.number(), ...exitShape }),
-  annotations: destructive,
+    "Starts a shell command in a pseudo-terminal (or a tmux pane) and returns its session id. Pass wait_ms to also get the first output and exit status in the same call. Dangerous commands need a token from confirm_dangerous_command, or the user's consent when the client can ask them (elicitation).",
+  input: input,
+  output: z.looseObject({ session_id: z.string(), pid: z.number(), ...exitShape }),
+  hints: DESTRUCTIVE,
   async handler(a, ctx) {
     const { app } = ctx;
     const cfg = app.config;
     const owner = a.owner ?? null;
-    if (cfg.requireOwner && !owner) throw new Error("owner is required for spawn");
+    if (cfg.requireOwner && !owner) throw new ToolError("owner is required for spawn");
     const matches = app.detector.matches(a.command);
-    let confirmationMode: "none" | "token" | "legacy" = "none";
+    let confirmationMode: "none" | "token" | "legacy" | "elicitation" = "none";
     if (matches.length > 0) {
       if (a.dangerous_confirm_token) {
         const err = app.tokens.consume(a.dangerous_confirm_token, a.command, owner, a.scope);
-        if (err) throw new Error(err);
+        if (err) throw new ToolError(err);
         confirmationMode = "token";
       } else if (cfg.dangerousLegacyMode) {
         if (!a.dangerous_confirmed && !a.dangerous_justification?.trim()) {
-          throw new Error("dangerous command detected; use confirm_dangerous_command");
+          throw new ToolError("dangerous command detected; use confirm_dangerous_command");
         }
         confirmationMode = "legacy";
       } else {
-        throw new Error(
-          "dangerous command detected; confirmation token required (call confirm_dangerous_command, then pass dangerous_confirm_token)",
-        );
+        const asked = askHuman(ctx, {
+          command: a.command.trim(),
+          matches,
+          owner,
+          scope: a.scope,
+          justification: a.dangerous_justification,
+        });
+        if (asked === undefined) {
+          throw new ToolError(
+            "dangerous command detected; confirmation token required (call confirm_dangerous_command, then pass dangerous_confirm_token)",
+          );
+        }
+        if (asked !== "confirmed") return asked;
+        confirmationMode = "elicitation";
       }
     }
     const session = await app.manager.spawn({ ...a, owner });
@@ -154,6 +168,7 @@ export const ptySpawn = defineTool({
         signal: ctx.signal,
         progress: ctx.progress,
       });
+      ctx.stopIfCancelled();
       const out = await takeOutput(app, session, reader, "pty", a.max_chars ?? cfg.maxChars, a);
       const structured = {
         ...meta,
@@ -162,9 +177,9 @@ export const ptySpawn = defineTool({
         output_omitted_bytes: out.omitted_bytes,
         remaining_bytes: out.remaining_bytes,
       };
-      return result(structured);
+      return structuredResult(structured);
     }
     const structured = { ...meta, ...exitNow() };
-    return result(structured, cfg.spawnMeta ? JSON.stringify(structured) : session.id);
+    return structuredResult(structured, cfg.spawnMeta ? JSON.stringify(structured) : session.id);
   },
 });

@@ -1,20 +1,19 @@
 import * as z from "zod";
+import { structuredResult, ToolError } from "../../../core/tools/define-tool.ts";
 import { exitFields } from "../status.ts";
-import { ToolError } from "../tool-error.ts";
 import { waitForQuiet } from "../waits.ts";
-import { defineTool, result } from "./define.ts";
-import { encodeInput, writeInputShape } from "./input.ts";
+import { ptyTool } from "./context.ts";
+import { admitInput, writeInputShape } from "./input.ts";
 import { readerKey, takeOutput } from "./output.ts";
 import { describeExit } from "./read-until.ts";
-import { exitShape, maxChars, outputOptions, sessionRef } from "./schemas.ts";
+import { DESTRUCTIVE, exitShape, maxChars, outputOptions, sessionRef } from "./schemas.ts";
 
-export const ptyWrite = defineTool({
+export const ptyWrite = ptyTool({
   name: "pty_write",
   title: "Send input to a terminal",
   description:
     "Sends raw data and/or named keys (Enter, Ctrl+C, Up, Tab, …) to the session. With wait_ms, waits for the output to settle (or the process to exit) and returns that output and the state.",
-  tier: "default",
-  inputSchema: z
+  input: z
     .object({
       ...sessionRef,
       ...writeInputShape,
@@ -29,17 +28,18 @@ export const ptyWrite = defineTool({
       ...outputOptions,
     })
     .strict(),
-  outputSchema: z.looseObject({ ok: z.boolean(), bytes: z.number(), ...exitShape }),
-  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+  output: z.looseObject({ ok: z.boolean(), bytes: z.number(), ...exitShape }),
+  hints: DESTRUCTIVE,
   async handler(a, ctx) {
     const s = ctx.session(a, "write", { lease: true });
-    const bytes = encodeInput(ctx, s, a);
+    const bytes = admitInput(ctx, s, a);
+    if (!Buffer.isBuffer(bytes)) return bytes;
     if (!s.running)
       throw new ToolError(`session has exited (${describeExit(s)}); cannot write. Spawn a new session.`);
     const since = s.rings.pty.totalOffset;
     const dropped = s.write(bytes);
     const base = { ok: true, bytes: bytes.length - dropped, input_dropped: dropped };
-    if (!a.wait_ms) return result({ ...base, ...exitFields(s) }, "ok");
+    if (!a.wait_ms) return structuredResult({ ...base, ...exitFields(s) }, "ok");
     const reader = readerKey(a.client_id);
     await waitForQuiet(s, reader, "pty", ctx.app.config.quiescenceMs, {
       since,
@@ -47,8 +47,9 @@ export const ptyWrite = defineTool({
       signal: ctx.signal,
       progress: ctx.progress,
     });
+    ctx.stopIfCancelled();
     const out = await takeOutput(ctx.app, s, reader, "pty", a.max_chars ?? ctx.app.config.maxChars, a);
-    return result({
+    return structuredResult({
       ...base,
       output: out.text,
       output_omitted_bytes: out.omitted_bytes,

@@ -1,37 +1,72 @@
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import * as z from "zod";
+import type { RestToolRow } from "../../../core/rest-tools/rest-row.ts";
+import { type RestToolOptions, restTool } from "../../../core/rest-tools/rest-tool.ts";
+import { defineTool, type ToolCall, type ToolDefinition } from "../../../core/tools/define-tool.ts";
 import type { TrueppmConfig } from "../config.ts";
 import type { QueryParams, TrueppmHttpClient } from "../http-client.ts";
 import { type Collected, collectPages } from "../paginate.ts";
+import { compact, compactObject, listEnvelope } from "../shaping.ts";
 
-/** What a tool handler gets: the process-wide GET client and a pager bound to it. */
-export interface ToolContext {
+/** What a tool handler gets: the call, the process-wide GET client, a pager bound to it, and the result maker. */
+export interface TrueppmToolContext {
+  call: ToolCall;
   api: TrueppmHttpClient;
   config: TrueppmConfig;
   collect(path: string, params?: QueryParams): Promise<Collected>;
+  /** The structured result, as JSON text with the token scrubbed (a last line of defence). */
+  present(data: Record<string, unknown>): CallToolResult;
 }
 
-export function toolContext(api: TrueppmHttpClient, config: TrueppmConfig): ToolContext {
+export function toolContext(
+  call: ToolCall,
+  api: TrueppmHttpClient,
+  config: TrueppmConfig,
+): TrueppmToolContext {
   return {
+    call,
     api,
     config,
     collect: (path, params) => collectPages(api, path, params, (url) => config.isApiOrigin(url)),
+    present(data) {
+      const text = config.scrub(JSON.stringify(data));
+      return { content: [{ type: "text", text }], structuredContent: JSON.parse(text) };
+    },
   };
 }
 
-/** One read tool, as data: everything the registry needs to list it and call it. */
-export interface ToolDef<Shape extends z.ZodRawShape = z.ZodRawShape> {
-  name: string;
-  title: string;
-  description: string;
-  input: Shape;
-  output: z.ZodObject<z.ZodRawShape>;
-  handler(args: z.output<z.ZodObject<Shape>>, ctx: ToolContext): Promise<Record<string, unknown>>;
+export type TrueppmTool = ToolDefinition<any, TrueppmToolContext>;
+
+/** A tool that does more than one GET (or checks its arguments first): a plain definition. */
+export const tool = defineTool<TrueppmToolContext>();
+
+/**
+ * How TruePPM rows reach the API: GET only through the one client, DRF `next` paging into
+ * `{items, total_count, truncated?}` with compacted rows, compacted objects, and every tool open-world
+ * (the API is another system).
+ */
+const TRUEPPM_REST: RestToolOptions<TrueppmToolContext> = {
+  async send({ method, path, query }, { api }) {
+    if (method !== "GET") throw new Error(`trueppm sends GET only, not ${method}`);
+    return { status: 200, json: await api.get(path, query as QueryParams) };
+  },
+  async page({ path, query, item }, { collect }) {
+    return listEnvelope(await collect(path, query as QueryParams), item ?? compact);
+  },
+  shape: (body) => compactObject(body),
+  present: (data, ctx) => ctx.present(data),
+  openWorld: true,
+};
+
+/** A read-only GET row, as data, turned into a tool by the shared REST-tool factory. */
+export function getTool<I extends z.ZodObject>(
+  row: Omit<RestToolRow<I>, "kind" | "method">,
+): ToolDefinition<I, TrueppmToolContext> {
+  return restTool<I, TrueppmToolContext>({ ...row, kind: "read", method: "GET" }, TRUEPPM_REST);
 }
 
-/** Keeps the handler's argument types tied to its input shape. */
-export function defineTool<Shape extends z.ZodRawShape>(def: ToolDef<Shape>): ToolDef<Shape> {
-  return def;
-}
+/** A strict input object: unknown arguments are refused. */
+export const input = <S extends z.ZodRawShape>(shape: S) => z.object(shape).strict();
 
 /**
  * A TruePPM id (UUIDs in practice). Restricted to characters that cannot change the request path, so

@@ -1,4 +1,4 @@
-import type { ToolDef } from "./define.ts";
+import type { TrueppmTool } from "./define.ts";
 import { whoami } from "./identity.ts";
 import { getProgramHealth, listProgramBacklog, listPrograms } from "./programs.ts";
 import { getProject, listProjects } from "./projects.ts";
@@ -13,8 +13,12 @@ import {
 import { getSprint, listSprints } from "./sprints.ts";
 import { getBoardState, getTask, listMyWork, listTasks } from "./tasks.ts";
 
-/** The 18 read tools, in the original's order. Every one is a GET; none can change data. */
-export const TOOLS: readonly ToolDef<any>[] = [
+/**
+ * The 18 read tools, in the original's order. Every one is a GET; none can change data. Thirteen are rows
+ * of the shared REST-tool factory (`getTool`); the five that combine requests or check their arguments
+ * first are plain definitions (`tool`).
+ */
+export const TOOLS: readonly TrueppmTool[] = [
   listProjects,
   getProject,
   listTasks,
@@ -34,11 +38,3 @@ export const TOOLS: readonly ToolDef<any>[] = [
   listProgramBacklog,
   whoami,
 ];
-
-/** Hints shared by every tool: reads only, repeatable, and talking to a system outside this process. */
-export const READ_ONLY_ANNOTATIONS = {
-  readOnlyHint: true,
-  destructiveHint: false,
-  idempotentHint: true,
-  openWorldHint: true,
-} as const;

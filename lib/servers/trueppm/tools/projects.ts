@@ -1,28 +1,27 @@
-import { compact, compactObject, isJsonObject, listEnvelope, withCallerRole } from "../shaping.ts";
-import { defineTool, listOutput, objectOutput, path, projectId } from "./define.ts";
+import { compact, compactObject, isJsonObject, withCallerRole } from "../shaping.ts";
+import { getTool, input, listOutput, objectOutput, path, projectId, tool } from "./define.ts";
 
-const projectRow = (row: unknown) => compact(withCallerRole(row));
-
-export const listProjects = defineTool({
+export const listProjects = getTool({
   name: "list_projects",
   title: "List projects",
   description:
     "Lists every TruePPM project the token's owner can read, with `caller_role` (your role on each). Start here to find project ids.",
-  input: {},
+  path: "projects/",
+  input: input({}),
   output: listOutput,
-  async handler(_args, { collect }) {
-    return listEnvelope(await collect("projects/"), projectRow);
-  },
+  paged: true,
+  item: (row) => compact(withCallerRole(row)),
 });
 
-export const getProject = defineTool({
+export const getProject = tool({
   name: "get_project",
   title: "Get project",
   description:
     "One project's metadata with `caller_role`, plus its health `overview` (schedule health, late and critical task counts, next milestone).",
-  input: { project_id: projectId },
+  input: input({ project_id: projectId }),
   output: objectOutput,
-  async handler({ project_id }, { api }) {
+  hints: "openRead",
+  async handler({ project_id }, { api, present }) {
     const detail = await api.get(path("projects", project_id));
     const result = compactObject(isJsonObject(detail) ? withCallerRole(detail) : {});
     const overview = compact(await api.get(path("projects", project_id, "overview")));
@@ -33,6 +32,6 @@ export const getProject = defineTool({
     ) {
       result.overview = overview;
     }
-    return result;
+    return present(result);
   },
 });

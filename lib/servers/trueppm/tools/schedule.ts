@@ -1,8 +1,17 @@
 import * as z from "zod";
+import { ToolError } from "../../../core/tools/define-tool.ts";
 import { compactObject, isJsonObject } from "../shaping.ts";
 import { forecastWhy, scheduleSummaryWhy, whatifWhy } from "../why.ts";
-import { defineTool, objectOutput, objectWithWhyOutput, path, projectId, resourceId } from "./define.ts";
-import { ToolInputError } from "./errors.ts";
+import {
+  getTool,
+  input,
+  objectOutput,
+  objectWithWhyOutput,
+  path,
+  projectId,
+  resourceId,
+  tool,
+} from "./define.ts";
 
 export const DERIVATION_QUANTITIES = [
   "early_start",
@@ -19,14 +28,15 @@ export const DERIVATION_QUANTITIES = [
 
 const withWhy = <T extends Record<string, unknown>>(obj: T, why: unknown) => (why ? { ...obj, why } : obj);
 
-export const getScheduleSummary = defineTool({
+export const getScheduleSummary = tool({
   name: "get_schedule_summary",
   title: "Get schedule summary",
   description:
     "A project's schedule forecast (CPM finish and forecast figures) with `critical_task_count` and a `why` block naming what drives the finish.",
-  input: { project_id: projectId },
+  input: input({ project_id: projectId }),
   output: objectWithWhyOutput.extend({ critical_task_count: z.number().int().optional() }),
-  async handler({ project_id }, { api }) {
+  hints: "openRead",
+  async handler({ project_id }, { api, present }) {
     const forecast = compactObject(await api.get(path("projects", project_id, "forecast")));
     // Only the count matters here, so the first page is enough.
     const critical = await api.get("tasks/", { project: project_id, is_critical: "true" });
@@ -36,29 +46,30 @@ export const getScheduleSummary = defineTool({
     else if (isJsonObject(critical) && Array.isArray(critical.results)) count = critical.results.length;
     const result: Record<string, unknown> = { ...forecast };
     if (count !== undefined) result.critical_task_count = count;
-    return withWhy(result, scheduleSummaryWhy(forecast, count));
+    return present(withWhy(result, scheduleSummaryWhy(forecast, count)));
   },
 });
 
-export const getMonteCarloForecast = defineTool({
+export const getMonteCarloForecast = getTool({
   name: "get_monte_carlo_forecast",
   title: "Get Monte Carlo forecast",
   description:
     "The latest stored Monte Carlo run of a project (P50/P80/P95 finish dates, CPM finish, spread, sensitivity) with a `why` block on the P80 premium and its largest driver.",
-  input: { project_id: projectId },
+  path: "projects/{project_id}/monte-carlo/latest/",
+  input: input({ project_id: projectId }),
   output: objectWithWhyOutput,
-  async handler({ project_id }, { api }) {
-    const run = compactObject(await api.get(path("projects", project_id, "monte-carlo", "latest")));
+  shape(body) {
+    const run = compactObject(body);
     return withWhy(run, forecastWhy(run));
   },
 });
 
-export const whatif = defineTool({
+export const whatif = tool({
   name: "whatif",
   title: "What-if: change one task's duration",
   description:
     "Recomputes the schedule and Monte Carlo forecast in memory with one task's duration changed, persisting nothing, and compares against the current forecast. Give exactly one of `duration_delta` or `new_duration`.",
-  input: {
+  input: input({
     project_id: projectId,
     task_id: resourceId("task id"),
     duration_delta: z
@@ -73,11 +84,12 @@ export const whatif = defineTool({
       .min(1)
       .optional()
       .describe("Monte Carlo iterations (server default if unset)."),
-  },
+  }),
   output: objectWithWhyOutput,
-  async handler(args, { api }) {
+  hints: "openRead",
+  async handler(args, { api, present }) {
     if ((args.duration_delta === undefined) === (args.new_duration === undefined)) {
-      throw new ToolInputError("Give exactly one of duration_delta or new_duration.");
+      throw new ToolError("Give exactly one of duration_delta or new_duration.");
     }
     const result = compactObject(
       await api.get(path("projects", args.project_id, "monte-carlo", "whatif"), {
@@ -87,36 +99,30 @@ export const whatif = defineTool({
         n_simulations: args.n_simulations,
       }),
     );
-    return withWhy(result, whatifWhy(result));
+    return present(withWhy(result, whatifWhy(result)));
   },
 });
 
-export const getScheduleDerivation = defineTool({
+export const getScheduleDerivation = getTool({
   name: "get_schedule_derivation",
   title: "Get schedule derivation",
   description:
     "The server-computed reason behind one scheduled value of a task: which constraint or predecessor set a CPM date or float, or which drivers make up a Monte Carlo percentile.",
-  input: {
+  path: "projects/{project_id}/schedule/derivation/",
+  input: input({
     project_id: projectId,
     task_id: resourceId("task id"),
     quantity: z.enum(DERIVATION_QUANTITIES).describe("Which computed value to explain."),
-  },
+  }),
   output: objectOutput,
-  async handler({ project_id, task_id, quantity }, { api }) {
-    return compactObject(
-      await api.get(path("projects", project_id, "schedule", "derivation"), { task_id, quantity }),
-    );
-  },
 });
 
-export const getReleaseForecast = defineTool({
+export const getReleaseForecast = getTool({
   name: "get_release_forecast",
   title: "Get release forecast",
   description:
     "How many sprints, and until which dates (P50/P80), a project needs to clear its committed backlog. Young projects answer with a warming-up shape and few figures.",
-  input: { project_id: projectId },
+  path: "projects/{project_id}/sprint-forecast/",
+  input: input({ project_id: projectId }),
   output: objectOutput,
-  async handler({ project_id }, { api }) {
-    return compactObject(await api.get(path("projects", project_id, "sprint-forecast")));
-  },
 });

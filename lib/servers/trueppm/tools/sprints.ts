@@ -1,26 +1,26 @@
-import { compact, compactObject, isJsonObject, listEnvelope } from "../shaping.ts";
-import { defineTool, listOutput, objectOutput, path, projectId, resourceId } from "./define.ts";
+import { compact, compactObject, isJsonObject } from "../shaping.ts";
+import { getTool, input, listOutput, objectOutput, path, projectId, resourceId, tool } from "./define.ts";
 
 const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
 
-export const listSprints = defineTool({
+export const listSprints = getTool({
   name: "list_sprints",
   title: "List sprints",
   description: "A project's sprints with their dates, state and aggregate figures (no per-person velocity).",
-  input: { project_id: projectId },
+  path: "projects/{project_id}/sprints/",
+  input: input({ project_id: projectId }),
   output: listOutput,
-  async handler({ project_id }, { collect }) {
-    return listEnvelope(await collect(path("projects", project_id, "sprints")));
-  },
+  paged: true,
 });
 
-export const getSprint = defineTool({
+export const getSprint = tool({
   name: "get_sprint",
   title: "Get sprint",
   description: "One sprint, plus its project's sprint `health` band (aggregates only).",
-  input: { sprint_id: resourceId("sprint id") },
+  input: input({ sprint_id: resourceId("sprint id") }),
   output: objectOutput,
-  async handler({ sprint_id }, { api }) {
+  hints: "openRead",
+  async handler({ sprint_id }, { api, present }) {
     const sprint = await api.get(path("sprints", sprint_id));
     const result = compactObject(sprint);
     const project = isJsonObject(sprint) ? sprint.project : undefined;
@@ -31,6 +31,6 @@ export const getSprint = defineTool({
         health === null || health === undefined || (isJsonObject(health) && !Object.keys(health).length);
       if (!empty) result.health = health;
     }
-    return result;
+    return present(result);
   },
 });
