@@ -14,8 +14,8 @@ export interface RuntimeState {
  * Starts the log file (`<state>/logs/gateway.log`) and registers this gateway: the exclusive lock for
  * http/sse (throws StartupError, exit 1, when a live gateway holds it), an instance file for stdio.
  */
-export function openRuntimeState(ctx: ServerContext): RuntimeState {
-  const dir = lockDir(ctx.env, ctx.options.lockDir);
+export function openRuntimeState(ctx: ServerContext, lockDirSetting?: string): RuntimeState {
+  const dir = lockDir(ctx.env, lockDirSetting);
   let warned = false;
   const stopLog = startLogFile(logFilePath(dir), logMaxBytes(ctx.env), (err) => {
     if (warned) return;
