@@ -14,8 +14,9 @@ export class SettingOption extends Option {
 /** How a setting's default reads: the alias profile's, the declared text, or the value. */
 export function defaultLabel(plan: SettingPlan): string | undefined {
   if (plan.profileDefault !== undefined) return String(plan.profileDefault);
-  if (plan.setting.defaultText) return plan.setting.defaultText;
-  const value = plan.defaultValue ?? plan.setting.default;
+  if (plan.defaultValue !== undefined) return String(plan.defaultValue);
+  if (plan.setting.defaultText) return plan.setting.defaultText.replaceAll("`", "");
+  const value = plan.setting.default;
   if (value === undefined || value === false) return undefined;
   return Array.isArray(value) ? value.join(",") : String(value);
 }

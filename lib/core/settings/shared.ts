@@ -29,25 +29,26 @@ export const SHARED_SETTINGS = {
     min: 0,
     max: 65535,
     invalid: "expected a port number 0-65535",
+    defaultText: "the server's: gateway 3344, ptc 3345, pty 3346, ptm 3347, trueppm 8000",
     description: "port for http/sse (0 picks a free one)",
   }),
   authToken: text({
     flag: "--auth-token <token>",
     env: ["MCPKIT_AUTH_TOKEN"],
     secret: true,
-    description: 'require "Authorization: Bearer <token>" on http/sse',
+    description: "require `Authorization: Bearer <token>` on http/sse",
   }),
   oauthIssuer: text({
     flag: "--oauth-issuer <url>",
     env: ["MCPKIT_OAUTH_ISSUER"],
     description:
-      "OAuth 2.1 resource server on http/sse: accept access tokens issued by this authorization server (its metadata and JWKS are discovered; see docs/oauth.md)",
+      "OAuth 2.1 resource server on http/sse: accept access tokens issued by this authorization server (its metadata and JWKS are discovered; see `docs/oauth.md`)",
   }),
   oauthResource: text({
     flag: "--oauth-resource <url>",
     env: ["MCPKIT_OAUTH_RESOURCE"],
     description:
-      "this server's MCP URL as clients reach it (RFC 9728 resource; default http://<host>:<port>/mcp, required off loopback)",
+      "this server's MCP URL as clients reach it (RFC 9728 resource; default `http://<host>:<port>/mcp`, required off loopback)",
   }),
   oauthAudience: text({
     flag: "--oauth-audience <uri>",
@@ -59,7 +60,7 @@ export const SHARED_SETTINGS = {
     env: ["MCPKIT_OAUTH_SCOPES"],
     default: "read=mcp:read,write=mcp:write",
     description:
-      "scopes that open tool classes: read-only tools need a read scope, other tools a write scope (write also opens read); '|' separates alternatives, '*' opens a class to any valid token",
+      "scopes that open tool classes: read-only tools need a read scope, other tools a write scope (write also opens read); `|` separates alternatives, `*` opens a class to any valid token",
   }),
   allowUnauthenticated: bool({
     flag: "--allow-unauthenticated",
