@@ -45,7 +45,6 @@ export interface Setting<T = unknown> {
   check?: (value: T) => string | undefined;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: a table of settings holds every value type
 export type SettingsSpec = Record<string, Setting<any>>;
 
 /** The typed values a settings table resolves to. */
