@@ -117,6 +117,7 @@ describe("resolving settings (in-process)", () => {
     expect(redactor.redact(`x ${secret} y`)).toContain(secret);
     resolveSettings(token, { env: { SOME_TOKEN: secret } });
     expect(redactor.redact(`x ${secret} y`)).not.toContain(secret);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the unexpanded client-config reference itself
     const ref = thrown(() => resolveSettings(token, { env: { SOME_TOKEN: "${SOME_TOKEN}" } }))!;
     expect(ref.message).toMatch(/^SOME_TOKEN is the unexpanded reference \$\{SOME_TOKEN\}: the MCP client/);
   });
