@@ -18,8 +18,10 @@ const EAGER_START_DELAY_MS = 1000;
  * line and reason), registers servers, and starts eager ones in the background so the client's
  * handshake never waits for a downstream.
  */
-export async function start(ctx: ServerContext): Promise<ServerApp> {
-  const settings = serverSettings(ctx, gatewayCommand);
+export async function start(context: ServerContext): Promise<ServerApp> {
+  const settings = serverSettings(context, gatewayCommand);
+  // Resolved once: everything below (core, tools) reads these through ctx.config.
+  const ctx: ServerContext = { ...context, config: settings };
   const env = ctx.env;
   const cwd = process.cwd();
   const guidance = loadGuidance(settings.guidance, env);
@@ -31,7 +33,7 @@ export async function start(ctx: ServerContext): Promise<ServerApp> {
   };
   const manifest = new Manifest(settings.manifest);
   // Log file and lock (http/sse) or instance file (stdio) in the state dir; see instance-lock.ts.
-  const state = openRuntimeState(ctx, settings.lockDir);
+  const state = openRuntimeState(ctx, { lockDir: settings.lockDir, logMaxBytes: settings.logFileMaxBytes });
   let core: GatewayCore;
   try {
     core = new GatewayCore({

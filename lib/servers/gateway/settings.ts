@@ -1,4 +1,4 @@
-import { choice, custom, int, text, url } from "../../core/settings/declare.ts";
+import { bool, choice, custom, int, text, url } from "../../core/settings/declare.ts";
 import { parseDuration } from "./duration.ts";
 
 // The settings of `mcpkit gateway` (PMCP's variables where PMCP had one). Started as `pmcp`, the alias
@@ -84,6 +84,24 @@ export const gatewaySettings = {
     extension: true,
     defaultText: "`$XDG_CACHE_HOME/mcpkit` or `~/.cache/mcpkit`",
     description: "state dir for the description and registry caches",
+  }),
+  legacyManifestAutostart: bool({
+    env: ["PMCP_LEGACY_MANIFEST_AUTOSTART"],
+    default: false,
+    description:
+      "PMCP's switch: also start every manifest entry marked `auto_start` (playwright, context7) with the gateway",
+  }),
+  feedbackRepo: text({
+    env: ["PMCP_FEEDBACK_REPO"],
+    default: "mcpkit/mcpkit",
+    description: "GitHub `owner/repo` whose new-issue URL `submit_feedback` prefills",
+  }),
+  logFileMaxBytes: int({
+    env: ["MCPKIT_LOG_FILE_MAX_BYTES"],
+    default: 5 * 1024 * 1024,
+    min: 1024,
+    extension: true,
+    description: "size at which `logs/gateway.log` in the state dir is rotated",
   }),
 };
 
