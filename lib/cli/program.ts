@@ -54,9 +54,11 @@ function serverCommand(spec: ServerCommandSpec, alias?: string): Command {
       }),
     );
   }
+  // A function: the text is made only when help is shown.
   cmd.addHelpText(
     "after",
-    `${variablesHelp(plans)}\nExamples:\n${spec.examples.map((e) => `  $ ${e}`).join("\n")}${spec.load ? "" : `\n\nStatus: not built yet.`}`,
+    () =>
+      `${variablesHelp(plans)}\nExamples:\n${spec.examples.map((e) => `  $ ${e}`).join("\n")}${spec.load ? "" : `\n\nStatus: not built yet.`}`,
   );
   cmd.action(async (_flags: Record<string, unknown>, self: Command) => {
     // With subcommands the command accepts operands (see buildProgram), so a typo gets commander's

@@ -8,7 +8,17 @@ import type { SettingPlan } from "../core/settings/resolve.ts";
  * them from the declaration instead.
  */
 export class SettingOption extends Option {
-  helpText = "";
+  constructor(
+    flags: string,
+    readonly plan: SettingPlan,
+  ) {
+    super(flags, plan.setting.description);
+  }
+
+  /** Made only when help is shown. */
+  get helpText(): string {
+    return settingHelp(this.plan);
+  }
 }
 
 /** How a setting's default reads: the alias profile's, the declared text, or the value. */
@@ -56,8 +66,7 @@ export function settingOptions(plans: readonly SettingPlan[], profile?: AliasPro
   const out: SettingOption[] = [];
   for (const plan of plans) {
     if (!plan.setting.flag) continue;
-    const opt = new SettingOption(withShortFlags(plan.setting.flag, profile), plan.setting.description);
-    opt.helpText = settingHelp(plan);
+    const opt = new SettingOption(withShortFlags(plan.setting.flag, profile), plan);
     // For shell completion only: commander validates choices through parseArg, which stays unset.
     if (plan.setting.choices) opt.argChoices = [...plan.setting.choices];
     out.push(opt);
