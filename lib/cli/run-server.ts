@@ -68,7 +68,9 @@ export async function runServer(
   const app = await proc.startApp(
     spec
       .load()
-      .then((mod) => mod.start({ config, env, log, version: VERSION, transport, invokedAs, builtins })),
+      .then((mod) =>
+        mod.start({ config, options: config, env, log, version: VERSION, transport, invokedAs, builtins }),
+      ),
   );
   return serve(
     decorateApp(app),

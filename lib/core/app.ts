@@ -15,7 +15,9 @@ export interface ServerContext {
   config?: Record<string, unknown>;
   /**
    * Flag values by setting key, for hosts that start a server without the CLI (tests, in-process
-   * mounting): without `config`, serverSettings resolves them with `env`.
+   * mounting): without `config`, serverSettings resolves them with `env`. The CLI passes the resolved
+   * values here too, so code written before settings existed (`ctx.options.x`) still sees them; new code
+   * reads `config`.
    */
   options?: Record<string, unknown>;
   /** The environment: to pass on to children, and to resolve settings from when `config` is absent. */
