@@ -89,7 +89,7 @@ describe("resolving settings (in-process)", () => {
     expect(bad.exitCode).toBe(2);
     expect(bad.message).toBe("PORT: expected a number");
     const flag = thrown(() => resolveSettings(port, { flags: { port: "70000" }, env: {} }))!;
-    expect(flag.message).toBe("--port: expected at most 65535");
+    expect(flag.message).toBe("--port (PORT): expected at most 65535");
     const own = thrown(() =>
       resolveSettings(
         port,

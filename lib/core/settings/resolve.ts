@@ -105,6 +105,14 @@ function parse(plan: SettingPlan, raw: RawValue, name: string): unknown {
   return parsed.data;
 }
 
+/** How an error names a value's source: the variable, or the flag with its variable (`--port (MCPKIT_PORT)`). */
+function errorName(plan: SettingPlan, source: SettingSource): string {
+  if (source.kind === "env") return source.name;
+  if (source.kind !== "flag") return `the default of ${plan.key}`;
+  const variable = plan.setting.env?.[0];
+  return variable ? `${source.name} (${variable})` : source.name;
+}
+
 /**
  * Resolves settings once, in plan order: flag > variables (declared, then extra) > alias-profile
  * default > default. A missing required setting or a bad value throws ConfigError (exit 2) or
@@ -117,8 +125,7 @@ export function resolvePlans(plans: readonly SettingPlan[], input: ResolveInput)
   for (const plan of plans) {
     const { raw, source } = pick(plan, input);
     if (raw !== undefined) {
-      const name =
-        source.kind === "flag" || source.kind === "env" ? source.name : `the default of ${plan.key}`;
+      const name = errorName(plan, source);
       values[plan.key] = parse(plan, raw, name);
       sources[plan.key] = source;
       continue;
