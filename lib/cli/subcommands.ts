@@ -11,10 +11,6 @@ export function optionFromSpec(o: OptionSpec): Option {
   return opt;
 }
 
-export function addOptionSpecs(cmd: Command, options: readonly OptionSpec[]): void {
-  for (const o of options) cmd.addOption(optionFromSpec(o));
-}
-
 /** How a subcommand was reached: the server command's invoked name, its defaults under that name. */
 export interface SubcommandSetting {
   invokedAs: string;
