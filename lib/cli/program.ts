@@ -1,10 +1,11 @@
 import { Command } from "commander";
 import type { ServerCommandSpec } from "../core/command-spec.ts";
-import { applyProfileEnv, applyProfileToOptions } from "./alias-profile.ts";
+import { serverPlans } from "../core/settings/plans.ts";
+import type { ServerConfig } from "../core/settings/server-config.ts";
 import { clientCommands } from "./client/command.ts";
 import { SERVER_COMMANDS } from "./commands.ts";
-import { commonServerOptions } from "./common-options.ts";
 import { runServer } from "./run-server.ts";
+import { givenFlags, settingHelpConfig, settingOptions, variablesHelp } from "./setting-options.ts";
 import { setupCommands } from "./setup/command.ts";
 import { inheritDeep, optionFromSpec, subcommand } from "./subcommands.ts";
 import { VERSION } from "./version.ts";
@@ -18,8 +19,9 @@ function oneLine(text: string): string {
 }
 
 /**
- * One server's command. Reached through an alias with a profile (`pmcp`), the alias's defaults, short
- * flags, extra flags and variables apply; `invokedAs` tells the server (and setup) which name it was.
+ * One server's command, its flags made from its settings (lib/core/settings). Reached through an alias
+ * with a profile (`pmcp`), the alias's defaults, variables, short flags and extra flags apply; `invokedAs`
+ * tells the server (and setup) which name it was. The settings are resolved once, when the command runs.
  */
 function serverCommand(spec: ServerCommandSpec, alias?: string): Command {
   const profile = alias ? spec.aliasProfiles?.[alias] : undefined;
@@ -29,34 +31,40 @@ function serverCommand(spec: ServerCommandSpec, alias?: string): Command {
     .description(`${spec.summary}${spec.description ? `\n\n${spec.description}` : ""}`)
     .aliases(spec.aliases)
     .allowExcessArguments(false);
-  const extra = (profile?.extraOptions ?? []).map((o) => {
+  const plans = serverPlans(spec, alias);
+  for (const opt of settingOptions(plans, profile)) cmd.addOption(opt);
+  for (const o of profile?.extraOptions ?? []) {
     const opt = optionFromSpec(o);
     if (o.implies) opt.implies(o.implies);
-    return opt;
-  });
-  const options = [
-    ...commonServerOptions(spec.defaultPort, spec.authTokenEnv),
-    ...spec.options.map(optionFromSpec),
-    ...extra,
-  ];
-  for (const opt of applyProfileToOptions(options, profile)) cmd.addOption(opt);
+    cmd.addOption(opt);
+  }
   const env = process.env as Record<string, string | undefined>;
-  const beforeRun = () => applyProfileEnv(cmd, profile, env);
+  // The resolver (and zod) load only when a command runs: --help and --version never pay for them.
+  const resolve = async (): Promise<ServerConfig> => {
+    const { resolveServerConfig } = await import("../core/settings/server-config.ts");
+    return resolveServerConfig(spec, { flags: givenFlags(cmd), env, alias });
+  };
   for (const sub of spec.subcommands ?? []) {
     cmd.addCommand(
-      subcommand(sub, { invokedAs, defaults: profile?.subcommandDefaults?.[sub.name], beforeRun }),
+      subcommand(sub, {
+        invokedAs,
+        scope: spec.name,
+        defaults: profile?.subcommandDefaults?.[sub.name],
+        resolveServer: resolve,
+      }),
     );
   }
+  // A function: the text is made only when help is shown.
   cmd.addHelpText(
     "after",
-    `\nExamples:\n${spec.examples.map((e) => `  $ ${e}`).join("\n")}${spec.load ? "" : `\n\nStatus: not built yet.`}`,
+    () =>
+      `${variablesHelp(plans)}\nExamples:\n${spec.examples.map((e) => `  $ ${e}`).join("\n")}${spec.load ? "" : `\n\nStatus: not built yet.`}`,
   );
   cmd.action(async (_flags: Record<string, unknown>, self: Command) => {
     // With subcommands the command accepts operands (see buildProgram), so a typo gets commander's
     // "unknown command ... (Did you mean ...?)" instead of being served as a server.
     if (self.args.length) (self as unknown as { unknownCommand(): never }).unknownCommand();
-    beforeRun();
-    await runServer(spec, self.opts(), invokedAs);
+    await runServer(spec, await resolve(), invokedAs);
   });
   return cmd;
 }
@@ -77,6 +85,7 @@ export function buildProgram(
     .showSuggestionAfterError(true)
     .allowExcessArguments(false)
     .configureOutput({ outputError: (str, write) => write(`mcpkit: ${oneLine(str)}`) })
+    .configureHelp(settingHelpConfig)
     .addHelpText(
       "after",
       `\nExamples:\n  $ mcpkit pty                      serve the PTY runner over stdio\n  $ mcpkit gateway -t http -p 3344   serve the gateway over Streamable HTTP\n  $ mcpkit pty --help               flags of one server`,

@@ -1,5 +1,7 @@
 import { Command, Option } from "commander";
 import type { OptionSpec, SubcommandContext, SubcommandSpec } from "../core/command-spec.ts";
+import { createLogger } from "../core/log.ts";
+import type { ServerConfig } from "../core/settings/server-config.ts";
 
 export function optionFromSpec(o: OptionSpec): Option {
   const opt = new Option(o.flags, o.description);
@@ -9,17 +11,22 @@ export function optionFromSpec(o: OptionSpec): Option {
   return opt;
 }
 
-export function addOptionSpecs(cmd: Command, options: readonly OptionSpec[]): void {
-  for (const o of options) cmd.addOption(optionFromSpec(o));
-}
-
 /** How a subcommand was reached: the server command's invoked name, its defaults under that name. */
 export interface SubcommandSetting {
   invokedAs: string;
+  /** The server's name, for the log scope. */
+  scope?: string;
   /** Option defaults replacing the spec's (an alias's subcommandDefaults). */
   defaults?: Record<string, string | boolean>;
-  /** Runs before the code, e.g. to fill the server command's options from an alias's variables. */
-  beforeRun?: () => void;
+  /** Resolves the server command's settings (its flags on either side of the subcommand's name). */
+  resolveServer?: () => Promise<ServerConfig>;
+}
+
+/** The subcommand's own flag values: its own and those of the subcommands above it, not the server's. */
+function ownOptions(self: Command): Record<string, unknown> {
+  const chain: Command[] = [];
+  for (let c: Command | null = self; c?.parent?.parent; c = c.parent) chain.unshift(c);
+  return Object.assign({}, ...chain.map((c) => c.opts()));
 }
 
 function readStdin(): Promise<string> {
@@ -60,11 +67,19 @@ export function subcommand(spec: SubcommandSpec, setting: SubcommandSetting = { 
   if (load) {
     cmd.action(async (...params: unknown[]) => {
       const self = params[params.length - 1] as Command;
-      setting.beforeRun?.();
+      const server = setting.resolveServer ? await setting.resolveServer() : undefined;
       const ctx: SubcommandContext = {
         invokedAs: setting.invokedAs,
         args: self.args,
-        options: self.optsWithGlobals(),
+        options: server
+          ? { ...server.shared, ...server.config, ...ownOptions(self) }
+          : self.optsWithGlobals(),
+        config: server?.config ?? {},
+        log: createLogger({
+          level: server?.shared.logLevel ?? "warn",
+          format: server?.shared.logFormat ?? "text",
+          scope: setting.scope || setting.invokedAs || "mcpkit",
+        }),
         env: process.env as Record<string, string | undefined>,
         cwd: process.cwd(),
         stdout: (t) => process.stdout.write(t),

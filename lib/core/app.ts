@@ -8,9 +8,19 @@ export type TransportKind = "stdio" | "http" | "sse";
 
 /** What the CLI hands a server module when it starts it. */
 export interface ServerContext {
-  /** Server-specific flags, already parsed by the command table (camelCase keys). */
-  options: Record<string, unknown>;
-  /** The environment to read configuration from (the real one, or a scrubbed copy). */
+  /**
+   * The server's settings, resolved once by the CLI from flags, variables and defaults (declared in its
+   * `settings`; read them with serverSettings from lib/core/settings/server-config.ts for their types).
+   */
+  config?: Record<string, unknown>;
+  /**
+   * Flag values by setting key, for hosts that start a server without the CLI (tests, in-process
+   * mounting): without `config`, serverSettings resolves them with `env`. The CLI passes the resolved
+   * values here too, so code written before settings existed (`ctx.options.x`) still sees them; new code
+   * reads `config`.
+   */
+  options?: Record<string, unknown>;
+  /** The environment: to pass on to children, and to resolve settings from when `config` is absent. */
   env: Record<string, string | undefined>;
   log: Logger;
   /** mcpkit's version, for server info and user agents. */

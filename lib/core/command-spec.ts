@@ -1,6 +1,12 @@
 import type { ServerModule } from "./app.ts";
+import type { Logger } from "./log.ts";
+import type { SettingsSpec } from "./settings/declare.ts";
+import type { SharedKey } from "./settings/shared.ts";
 
-/** One server-specific command-line flag. Kept as data so `--help` is generated from it. */
+/**
+ * One command-line flag as data (a subcommand's own flags; `--help` is generated from it). A server's
+ * settings are declared with lib/core/settings instead (flag, variables, default, schema in one place).
+ */
 export interface OptionSpec {
   /** Commander-style flags, e.g. "--read-only", "--tools <names>", "--no-color". */
   flags: string;
@@ -17,13 +23,13 @@ export interface OptionSpec {
  * flags and the usual environment variables still win; this only replaces the defaults.
  */
 export interface AliasProfile {
-  /** Server option defaults under this name (camelCase keys, e.g. `{ toolNames: "dotted" }`). */
+  /** Setting defaults under this name (keys of the settings, e.g. `{ toolNames: "dotted" }`). */
   defaults?: Record<string, string | boolean | number>;
   /**
-   * Variables read when neither the flag nor its usual variable is set: option key → variable name
-   * (e.g. `{ port: "PMCP_PORT" }`). Values go through the option's own parsing and choices.
+   * Variables read when neither the flag nor the setting's own variables are set: setting key →
+   * variable name(s) (e.g. `{ port: "PMCP_PORT" }`). Values go through the setting's own schema.
    */
-  env?: Record<string, string>;
+  env?: Record<string, string | readonly string[]>;
   /** Short flags under this name: short → long (`{ "-p": "--project" }`); another owner of the short loses it. */
   shortFlags?: Record<string, string>;
   /** Flags only this name has, e.g. the original's `--debug`; `implies` sets other options' values. */
@@ -42,7 +48,7 @@ export interface RequiredEnvSpec {
 }
 
 /** A server subcommand: what the command table needs without loading the server's code. */
-export interface ServerCommandSpec {
+export interface ServerCommandSpec<S extends SettingsSpec = SettingsSpec> {
   name: string;
   /** Names the binary answers to when invoked through a link (argv0), e.g. "pty-mcp". */
   aliases: string[];
@@ -53,9 +59,24 @@ export interface ServerCommandSpec {
   defaultPort: number;
   /** Environment variables (besides MCPKIT_AUTH_TOKEN) that supply the bearer token. */
   authTokenEnv: string[];
-  /** Variables the server needs to start (checked at start-up; a missing one exits at once). */
+  /**
+   * The server's settings, declared once (lib/core/settings): they make its flags and --help, resolve
+   * into `ctx.config`, and make the settings table of its README (`npx tsx scripts/settings-tables.ts`).
+   */
+  settings?: S;
+  /** The original's variables for shared settings, read after mcpkit's (`{ logLevel: ["PTY_MCP_LOG"] }`). */
+  sharedEnv?: Partial<Record<SharedKey, readonly string[]>>;
+  /** Exit code for a missing or bad value of the server's own variables (ptm-mcp's contract: 1); default 2. */
+  configExitCode?: number;
+  /** Wraps the one-line message of such an error (trueppm-mcp's `Configuration error: … .`). */
+  formatConfigError?: (message: string) => string;
+  /**
+   * Variables the server needs to start, for `setup` hints; by default the required settings that have a
+   * variable (see requiredVariables in lib/cli/setup).
+   */
   requiredEnv?: RequiredEnvSpec[];
-  options: OptionSpec[];
+  /** Flags declared the old way; each becomes a text, choice or switch setting. Prefer `settings`. */
+  options?: OptionSpec[];
   examples: string[];
   /** Loads the server lazily; absent while the server is not built yet. */
   load?: () => Promise<ServerModule>;
@@ -70,8 +91,15 @@ export interface SubcommandContext {
   /** The name the server command was reached through: its own (`gateway`) or an alias (`pmcp`). */
   invokedAs: string;
   args: string[];
-  /** camelCase flag values: the subcommand's own plus the server command's (e.g. --project, --config). */
+  /**
+   * camelCase values: the subcommand's own flags plus the server command's settings as resolved (flags,
+   * variables, defaults; e.g. project, config, port).
+   */
   options: Record<string, unknown>;
+  /** The server's own settings as resolved (what the server would get as `ctx.config`). */
+  config: Record<string, unknown>;
+  /** The logger the CLI set up from --log-level/--log-format and their variables (default level warn). */
+  log: Logger;
   env: Record<string, string | undefined>;
   cwd: string;
   stdout: (text: string) => void;

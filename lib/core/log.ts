@@ -44,13 +44,11 @@ export function addLogSink(sink: (record: LogRecord) => void): () => void {
   return () => sinks.delete(sink);
 }
 
-export function parseLogLevel(value: string | undefined, fallback: LogLevel = "info"): LogLevel {
-  const v = (value ?? "").trim().toLowerCase();
-  if (v === "warning") return "warn";
-  if (v === "critical" || v === "fatal") return "error";
-  return v in ORDER ? (v as LogLevel) : fallback;
-}
-
+/**
+ * Makes a logger. A server never makes its own: the CLI makes the one logger of a run from the shared
+ * `--log-level`/`--log-format` settings and their variables (lib/cli/run-server.ts) and hands it over as
+ * `ctx.log`; parts of a server take `child(scope)` of it.
+ */
 export function createLogger(opts: LoggerOptions = {}): Logger {
   const level = opts.level ?? "info";
   const sinkLevel = opts.sinkLevel ?? level;

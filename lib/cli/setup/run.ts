@@ -2,6 +2,7 @@ import { homedir } from "node:os";
 import { resolve } from "node:path";
 import type { ServerCommandSpec } from "../../core/command-spec.ts";
 import { UsageError } from "../../core/errors.ts";
+import { requiredVariables } from "../../core/settings/plans.ts";
 import { isLoopbackHost } from "../../transport/guard.ts";
 import { CLIENT_IDS, type ClientDef, clientById } from "./clients.ts";
 import { parseEnvPairs, REDACTED } from "./env-pairs.ts";
@@ -75,7 +76,7 @@ function buildLaunch(spec: ServerCommandSpec, flags: SetupFlags, sub: string): L
   if (flags.url || flags.authToken) throw new UsageError("--url and --auth-token need --mode http");
   const [command, ...args] = serverCommand(flags);
   const env = parseEnvPairs(flags.env);
-  const forward = (spec.requiredEnv ?? []).filter((v) => !(v.name in env));
+  const forward = requiredVariables(spec).filter((v) => !(v.name in env));
   return { mode: "stdio", command: command!, args: [...args, sub], env, forward };
 }
 
@@ -88,9 +89,8 @@ function startHint(spec: ServerCommandSpec, flags: SetupFlags, url: URL, sub: st
   if (!isLoopbackHost(url.hostname)) words.push("--host", "0.0.0.0");
   words.push("--port", url.port || (url.protocol === "https:" ? "443" : "80"));
   const token = flags.authToken ? `MCPKIT_AUTH_TOKEN=${REDACTED} ` : "";
-  const needs = spec.requiredEnv?.length
-    ? ` (with ${spec.requiredEnv.map((v) => v.name).join(" and ")} set)`
-    : "";
+  const required = requiredVariables(spec);
+  const needs = required.length ? ` (with ${required.map((v) => v.name).join(" and ")} set)` : "";
   const proxy = url.protocol === "https:" ? " behind a TLS-terminating proxy" : "";
   return `start the server with: ${token}${shellLine(words)}${needs}${proxy}`;
 }

@@ -3,8 +3,10 @@ import type { Tool } from "@modelcontextprotocol/server";
 import type { ServerApp, ServerContext } from "../../core/app.ts";
 import { errorMessage } from "../../core/errors.ts";
 import type { Logger } from "../../core/log.ts";
+import { serverSettings } from "../../core/settings/server-config.ts";
 import { FileEraVerdicts, type UpstreamSpec } from "../../upstream/index.ts";
 import { Catalog } from "./catalog.ts";
+import { gatewayCommand } from "./command.ts";
 import { type DiscoveredConfig, discoverConfig } from "./config-discovery.ts";
 import { DescriptionCache } from "./description-cache.ts";
 import { EnvStore } from "./env-store.ts";
@@ -190,7 +192,7 @@ export class GatewayCore {
    */
   private loadManifestAutoStart(): void {
     const { autoStart, disableAutoStart } = this.config;
-    const legacy = /^(1|true|yes|on)$/i.test(this.opts.ctx.env.PMCP_LEGACY_MANIFEST_AUTOSTART?.trim() ?? "");
+    const legacy = serverSettings(this.opts.ctx, gatewayCommand).legacyManifestAutostart;
     for (const entry of this.manifest.all()) {
       if (!autoStart.has(entry.name) && !(legacy && entry.auto_start)) continue;
       if (disableAutoStart.has(entry.name) || this.servers.get(entry.name)) continue;

@@ -1,56 +1,14 @@
 import { InMemoryServerEventBus } from "@modelcontextprotocol/server";
 import type { ServerApp, ServerContext } from "../../core/app.ts";
-import { ConfigError } from "../../core/errors.ts";
+import { serverSettings } from "../../core/settings/server-config.ts";
+import { gatewayCommand } from "./command.ts";
 import { GatewayCore } from "./core.ts";
-import { parseDuration } from "./duration.ts";
 import { loadGuidance } from "./guidance-config.ts";
 import { Manifest } from "./manifest.ts";
 import { createGatewayServer, publishListChanges } from "./mcp-server.ts";
 import { loadPolicy } from "./policy.ts";
 import { openRuntimeState } from "./runtime-state.ts";
 import { cacheDir } from "./state-dir.ts";
-import type { ToolNameStyle } from "./tool-names.ts";
-
-function str(v: unknown): string | undefined {
-  return typeof v === "string" && v.trim() ? v.trim() : undefined;
-}
-
-function choice<T extends string>(
-  name: string,
-  value: string | undefined,
-  allowed: readonly T[],
-  fallback: T,
-): T {
-  if (value === undefined) return fallback;
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new ConfigError(`${name}: expected one of ${allowed.join(", ")}`);
-}
-
-/** Flag/env overrides of the policy's lifecycle.idle_timeout and max_running. */
-function lifecycleOverrides(
-  o: Record<string, unknown>,
-  env: Record<string, string | undefined>,
-): { idleTimeoutMs?: number; maxRunning?: number } {
-  const out: { idleTimeoutMs?: number; maxRunning?: number } = {};
-  const idle = str(o.idleTimeout) ?? str(env.MCPKIT_IDLE_TIMEOUT);
-  if (idle !== undefined) {
-    const ms = parseDuration(idle);
-    if (ms === undefined) {
-      throw new ConfigError(
-        'MCPKIT_IDLE_TIMEOUT: expected seconds or a duration like "90s", "10m" (--idle-timeout; 0 = never)',
-      );
-    }
-    out.idleTimeoutMs = ms;
-  }
-  const max = str(o.maxRunning) ?? str(env.MCPKIT_MAX_RUNNING);
-  if (max !== undefined) {
-    if (!/^\d+$/.test(max) || Number(max) < 1) {
-      throw new ConfigError("MCPKIT_MAX_RUNNING: expected a whole number of at least 1 (--max-running)");
-    }
-    out.maxRunning = Number(max);
-  }
-  return out;
-}
 
 /** Longest the gateway waits for a first client handshake before starting autoStart servers anyway. */
 const EAGER_START_DELAY_MS = 1000;
@@ -60,44 +18,37 @@ const EAGER_START_DELAY_MS = 1000;
  * line and reason), registers servers, and starts eager ones in the background so the client's
  * handshake never waits for a downstream.
  */
-export async function start(ctx: ServerContext): Promise<ServerApp> {
-  const o = ctx.options;
+export async function start(context: ServerContext): Promise<ServerApp> {
+  const settings = serverSettings(context, gatewayCommand);
+  // Resolved once: everything below (core, tools) reads these through ctx.config.
+  const ctx: ServerContext = { ...context, config: settings };
   const env = ctx.env;
   const cwd = process.cwd();
-  const toolNames = choice<ToolNameStyle>(
-    "PMCP_TOOL_NAMES",
-    str(o.toolNames) ?? str(env.PMCP_TOOL_NAMES),
-    ["default", "dotted"],
-    "default",
-  );
-  const guidance = loadGuidance(str(o.guidance), env);
-  const registryUrl =
-    str(o.registryUrl) ?? str(env.PMCP_REGISTRY_URL) ?? "https://registry.modelcontextprotocol.io";
-  try {
-    new URL(registryUrl);
-  } catch {
-    throw new ConfigError("PMCP_REGISTRY_URL: not a valid URL (--registry-url)");
-  }
-  const policy = loadPolicy(str(o.policy) ?? str(env.PMCP_POLICY), cwd, env);
-  const lifecycle = lifecycleOverrides(o, env);
-  const manifest = new Manifest(str(o.manifest) ?? str(env.PMCP_MANIFEST_PATH));
+  const guidance = loadGuidance(settings.guidance, env);
+  const policy = loadPolicy(settings.policy, cwd, env);
+  // Flag/variable overrides of the policy's lifecycle.idle_timeout and max_running.
+  const lifecycle = {
+    ...(settings.idleTimeout !== undefined ? { idleTimeoutMs: settings.idleTimeout } : {}),
+    ...(settings.maxRunning !== undefined ? { maxRunning: settings.maxRunning } : {}),
+  };
+  const manifest = new Manifest(settings.manifest);
   // Log file and lock (http/sse) or instance file (stdio) in the state dir; see instance-lock.ts.
-  const state = openRuntimeState(ctx);
+  const state = openRuntimeState(ctx, { lockDir: settings.lockDir, logMaxBytes: settings.logFileMaxBytes });
   let core: GatewayCore;
   try {
     core = new GatewayCore({
       ctx,
       cwd,
-      configPath: str(o.config) ?? str(env.PMCP_CONFIG),
-      project: str(o.project),
+      configPath: settings.config,
+      project: settings.project,
       policy,
       manifest,
-      toolNames,
+      toolNames: settings.toolNames,
       guidance: guidance.level,
       guidanceLayers: guidance.layers,
       telemetry: guidance.telemetry,
-      cacheDir: cacheDir(env, o.cacheDir),
-      registryUrl,
+      cacheDir: cacheDir(env, settings.cacheDir),
+      registryUrl: settings.registryUrl,
       lifecycle,
     });
   } catch (err) {

@@ -2,19 +2,8 @@ import { closeSync, fstatSync, mkdirSync, openSync, renameSync, writeSync } from
 import { join } from "node:path";
 import { addLogSink, type LogRecord } from "../../core/log.ts";
 
-type Env = Record<string, string | undefined>;
-
-/** Size at which gateway.log becomes gateway.log.1 (the previous .1 is dropped). */
-export const DEFAULT_LOG_MAX_BYTES = 5 * 1024 * 1024;
-
 export function logFilePath(stateDir: string): string {
   return join(stateDir, "logs", "gateway.log");
-}
-
-/** MCPKIT_LOG_FILE_MAX_BYTES overrides the rotation size (at least 1 KiB). */
-export function logMaxBytes(env: Env): number {
-  const n = Number(env.MCPKIT_LOG_FILE_MAX_BYTES);
-  return Number.isInteger(n) && n >= 1024 ? n : DEFAULT_LOG_MAX_BYTES;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { ServerContext } from "../../core/app.ts";
 import { errorMessage } from "../../core/errors.ts";
 import { lockDir, registerInstance } from "./instance-lock.ts";
-import { logFilePath, logMaxBytes, startLogFile } from "./log-file.ts";
+import { logFilePath, startLogFile } from "./log-file.ts";
 
 /** What a serving gateway keeps in its state dir: the log file, and the lock or its instance file. */
 export interface RuntimeState {
@@ -14,10 +14,13 @@ export interface RuntimeState {
  * Starts the log file (`<state>/logs/gateway.log`) and registers this gateway: the exclusive lock for
  * http/sse (throws StartupError, exit 1, when a live gateway holds it), an instance file for stdio.
  */
-export function openRuntimeState(ctx: ServerContext): RuntimeState {
-  const dir = lockDir(ctx.env, ctx.options.lockDir);
+export function openRuntimeState(
+  ctx: ServerContext,
+  settings: { lockDir?: string; logMaxBytes: number },
+): RuntimeState {
+  const dir = lockDir(ctx.env, settings.lockDir);
   let warned = false;
-  const stopLog = startLogFile(logFilePath(dir), logMaxBytes(ctx.env), (err) => {
+  const stopLog = startLogFile(logFilePath(dir), settings.logMaxBytes, (err) => {
     if (warned) return;
     warned = true;
     ctx.log.warn("log file disabled", { path: logFilePath(dir), error: errorMessage(err) });

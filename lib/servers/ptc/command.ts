@@ -1,6 +1,7 @@
 import type { ServerCommandSpec } from "../../core/command-spec.ts";
+import { type PtcSettings, ptcSettings } from "./settings.ts";
 
-export const ptcCommand: ServerCommandSpec = {
+export const ptcCommand: ServerCommandSpec<PtcSettings> = {
   name: "ptc",
   aliases: ["ptc-mcp"],
   summary: "programmatic tool calling: one script, many downstream tool calls",
@@ -11,25 +12,7 @@ export const ptcCommand: ServerCommandSpec = {
     "config.yaml means defaults and no downstream servers.",
   defaultPort: 3345,
   authTokenEnv: ["PTC_MCP_AUTH_TOKEN"],
-  options: [
-    {
-      flags: "--config <path>",
-      description:
-        "PTC-MCP config.yaml (servers, tools.allow/block, execution limits); default ./config.yaml",
-      env: "PTC_MCP_CONFIG",
-    },
-    {
-      flags: "--default-language <language>",
-      description:
-        "language of execute_program when a call names none: javascript, typescript or python (default: python when started as ptc-mcp, else javascript; config.yaml: execution.default_language)",
-      env: "PTC_MCP_DEFAULT_LANGUAGE",
-      choices: ["javascript", "typescript", "python"],
-    },
-    {
-      flags: "--mcp-config <path>",
-      description: "a Claude-style .mcp.json whose mcpServers are added as downstream servers",
-    },
-  ],
+  settings: ptcSettings,
   examples: [
     "PTC_MCP_CONFIG=config.yaml mcpkit ptc",
     "mcpkit ptc --mcp-config .mcp.json",

@@ -2,9 +2,11 @@ import { join, resolve } from "node:path";
 import type { McpServer } from "@modelcontextprotocol/server";
 import type { ServerApp, ServerContext } from "../../core/app.ts";
 import { StartupError } from "../../core/errors.ts";
+import { serverSettings } from "../../core/settings/server-config.ts";
 import { FileEraVerdicts, registerSpecSecrets, UpstreamPool } from "../../upstream/index.ts";
 import { ptcCacheDir } from "./cache-dir.ts";
 import { collisionMessage, ToolCatalog } from "./catalog.ts";
+import { ptcCommand } from "./command.ts";
 import { DEFAULT_LIMITS, loadPtcConfig } from "./config.ts";
 import { PythonEngine } from "./engine/python-runner.ts";
 import { QuickJSEngine } from "./engine/quickjs-runner.ts";
@@ -82,15 +84,16 @@ export function createPtcApp(
 }
 
 export async function start(ctx: ServerContext): Promise<ServerApp> {
-  const configPath = resolve(String(ctx.options.config ?? ctx.env.PTC_MCP_CONFIG ?? "config.yaml"));
-  const mcpConfig = ctx.options.mcpConfig ? resolve(String(ctx.options.mcpConfig)) : undefined;
+  const settings = serverSettings(ctx, ptcCommand);
+  const configPath = resolve(settings.config);
+  const mcpConfig = settings.mcpConfig ? resolve(settings.mcpConfig) : undefined;
   const config = loadPtcConfig({
     configPath,
     ...(mcpConfig ? { mcpConfigPath: mcpConfig } : {}),
     env: ctx.env,
   });
   const defaultLanguage = resolveDefaultLanguage({
-    flag: ctx.options.defaultLanguage,
+    flag: settings.defaultLanguage,
     ...(config.defaultLanguage ? { configured: config.defaultLanguage } : {}),
     ...(ctx.invokedAs ? { invokedAs: ctx.invokedAs } : {}),
   });
@@ -104,7 +107,7 @@ export async function start(ctx: ServerContext): Promise<ServerApp> {
     clientInfo: { name: "mcpkit-ptc", version: ctx.version },
     parentEnv: ctx.env,
     // Era verdicts of `protocol: auto|2026` servers, so a probe is paid once per launch spec.
-    verdicts: new FileEraVerdicts(join(ptcCacheDir(ctx.env), "protocols.json")),
+    verdicts: new FileEraVerdicts(join(ptcCacheDir(ctx.env, settings.cacheDir), "protocols.json")),
   });
   const source = new PoolToolSource(pool);
   await source.start();

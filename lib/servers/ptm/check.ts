@@ -1,6 +1,8 @@
 import { VERSION } from "../../cli/version.ts";
 import type { SubcommandContext } from "../../core/command-spec.ts";
-import { createLogger } from "../../core/log.ts";
+import { serverSettings } from "../../core/settings/server-config.ts";
+import { ptmCommand } from "./command.ts";
+import { ptmConfig } from "./config.ts";
 import { prepare } from "./index.ts";
 import { EXIT, runPreflight } from "./preflight.ts";
 
@@ -12,7 +14,8 @@ import { EXIT, runPreflight } from "./preflight.ts";
  */
 export async function run(ctx: SubcommandContext): Promise<number> {
   process.once("SIGINT", () => process.exit(EXIT.interrupted));
-  const { config, client, log } = prepare(ctx.env, VERSION, createLogger({ level: "warn", scope: "ptm" }));
+  const settings = ptmConfig(serverSettings({ config: ctx.config, env: ctx.env }, ptmCommand));
+  const { config, client, log } = prepare(settings, ctx.env, VERSION, ctx.log);
   const result = await runPreflight(client, { backoffMs: config.preflightBackoffMs, log });
   const who = result.identity.email ?? result.identity.id;
   ctx.stdout(

@@ -1,32 +1,22 @@
 import type { ServerCommandSpec } from "../../core/command-spec.ts";
+import { type PtmSettings, ptmSettings } from "./settings.ts";
 
-export const ptmCommand: ServerCommandSpec = {
+export const ptmCommand: ServerCommandSpec<PtmSettings> = {
   name: "ptm",
   aliases: ["ptm-mcp"],
   summary: "Prompt Test Manager connector (24 tools, read-only by default)",
   description: [
-    "Needs PTM_API_BASE_URL and PTM_API_TOKEN. PTM_MCP_READ_ONLY (default true) refuses the 11 write tools; set it to false to unlock them. Also read: PTM_MCP_TIMEOUT_SECONDS (1-600, default 30), PTM_MCP_LOG_LEVEL, CF_ACCESS_CLIENT_ID + CF_ACCESS_CLIENT_SECRET or CF_ACCESS_JWT (Cloudflare Access), PTM_CF_AUTO_DISCOVER (default true: ask cloudflared for a token on a challenge), PTM_MCP_MAX_ROWS (list row cap, default 500).",
+    "Needs PTM_API_BASE_URL and PTM_API_TOKEN. PTM_MCP_READ_ONLY (default true) refuses the 11 write tools; set it to false to unlock them. Every variable is listed under Variables below; PTM_MCP_LOG_LEVEL is a variable of --log-level.",
     "The server answers the MCP handshake at once and checks the backend (/healthz, /auth/me, /meta) behind it: until the checks pass, tool calls and resource reads return what failed and which variable to check, and the checks are retried with backoff. A missing or malformed variable exits 1 at once; an unknown --tools name exits 2.",
     "`mcpkit ptm check` runs the original's preflight alone (/healthz retried for 31 s) and exits with its codes: 0 ready, 1 bad environment, 2 backend unreachable, 3 token rejected, 4 backend older than 1.9.0, 130 interrupted.",
   ].join("\n\n"),
   defaultPort: 3347,
   authTokenEnv: ["PTM_MCP_AUTH_TOKEN"],
-  requiredEnv: [
-    { name: "PTM_API_BASE_URL", description: "the PTM backend, e.g. https://ptm.example.com" },
-    { name: "PTM_API_TOKEN", description: "a PTM personal access or service-account token", secret: true },
-  ],
-  options: [
-    {
-      flags: "--tools <names>",
-      description: "expose only these tools (comma-separated)",
-      env: "PTM_MCP_TOOLS",
-    },
-    {
-      flags: "--exclude-tools <names>",
-      description: "hide these tools (comma-separated)",
-      env: "PTM_MCP_EXCLUDE_TOOLS",
-    },
-  ],
+  // ptm-mcp's log variable sets the shared log level (after --log-level and MCPKIT_LOG_LEVEL).
+  sharedEnv: { logLevel: ["PTM_MCP_LOG_LEVEL"] },
+  // ptm-mcp's contract: a missing or malformed variable exits 1 with one line naming it.
+  configExitCode: 1,
+  settings: ptmSettings,
   examples: [
     "PTM_API_BASE_URL=https://ptm.example.com PTM_API_TOKEN=ptm_u_… mcpkit ptm",
     "PTM_MCP_READ_ONLY=false mcpkit ptm --exclude-tools transfer_prompt_ownership",

@@ -2,9 +2,11 @@ import { McpServer } from "@modelcontextprotocol/server";
 import type { ServerApp, ServerContext } from "../../core/app.ts";
 import { BackendGate } from "../../core/backend-gate.ts";
 import { StartupError } from "../../core/errors.ts";
-import { createLogger, type Logger } from "../../core/log.ts";
+import type { Logger } from "../../core/log.ts";
 import { redactor } from "../../core/redact.ts";
-import { loadConfig, type PtmConfig } from "./config.ts";
+import { serverSettings } from "../../core/settings/server-config.ts";
+import { ptmCommand } from "./command.ts";
+import { type PtmConfig, ptmConfig } from "./config.ts";
 import { scrubEnvironment } from "./env-scrub.ts";
 import { PtmUnreachableError } from "./errors.ts";
 import { PtmHttpClient } from "./http-client.ts";
@@ -39,19 +41,19 @@ export interface PtmSetup {
 }
 
 /**
- * What the server and `mcpkit ptm check` share: scrub the environment, validate it (StartupError, exit 1,
- * naming the variable), register the secrets with the redactor, and make the one HTTP client.
+ * What the server and `mcpkit ptm check` share, once the settings are resolved (a bad one stopped
+ * start-up with exit 1, naming the variable): scrub the environment, register the secrets with the
+ * redactor, and make the one HTTP client. `log` is the CLI's (PTM_MCP_LOG_LEVEL already applied).
  */
 export function prepare(
+  config: PtmConfig,
   env: Record<string, string | undefined>,
   version: string,
-  fallbackLog: Logger,
+  log: Logger,
 ): PtmSetup {
   const dropped = scrubEnvironment(process.env as Record<string, string | undefined>, env);
-  const config = loadConfig(env);
   for (const secret of [config.token, config.cloudflare.clientSecret, config.cloudflare.jwt])
     redactor.addSecret(secret);
-  const log = config.logLevel ? createLogger({ level: config.logLevel, scope: "ptm" }) : fallbackLog;
   if (dropped.length) log.debug(`environment scrubbed: dropped ${dropped.join(", ")}`);
   const client = new PtmHttpClient({
     baseUrl: config.baseUrl,
@@ -83,12 +85,9 @@ function retrySchedule(backoffMs: readonly number[]): number[] {
  * original's exit codes.
  */
 export async function start(ctx: ServerContext): Promise<ServerApp> {
-  const { config, client, log } = prepare(ctx.env, ctx.version, ctx.log);
-  const selected = selectTools(
-    TOOLS,
-    ctx.options.tools ?? ctx.env.PTM_MCP_TOOLS,
-    ctx.options.excludeTools ?? ctx.env.PTM_MCP_EXCLUDE_TOOLS,
-  );
+  const settings = ptmConfig(serverSettings(ctx, ptmCommand));
+  const { config, client, log } = prepare(settings, ctx.env, ctx.version, ctx.log);
+  const selected = selectTools(TOOLS, config.tools, config.excludeTools);
 
   const gate = new BackendGate({
     check: async (signal) => {

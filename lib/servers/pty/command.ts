@@ -1,6 +1,7 @@
 import type { ServerCommandSpec } from "../../core/command-spec.ts";
+import { type PtySettings, ptySettings } from "./settings.ts";
 
-export const ptyCommand: ServerCommandSpec = {
+export const ptyCommand: ServerCommandSpec<PtySettings> = {
   name: "pty",
   aliases: ["pty-mcp"],
   summary: "pseudo-terminal runner: spawn, read, write, wait for patterns",
@@ -10,27 +11,9 @@ export const ptyCommand: ServerCommandSpec = {
     "event-driven waits and a tmux backend. Every PTY_MCP_* variable is documented in the pty README.",
   defaultPort: 3346,
   authTokenEnv: ["PTY_MCP_AUTH_TOKEN"],
-  options: [
-    {
-      flags: "--backend <kind>",
-      description: "default backend for pty_spawn",
-      env: "PTY_MCP_BACKEND",
-      choices: ["subprocess", "tmux"],
-    },
-    {
-      flags: "--session-log-dir <dir>",
-      description: "write transcript.log and events.jsonl per session",
-      env: "PTY_MCP_SESSION_LOG_DIR",
-    },
-    {
-      flags: "--enable-admin-tools",
-      description: "expose pty_close_all, limits, cwd, metrics, health (env PTY_MCP_ENABLE_ADMIN_TOOLS=1)",
-    },
-    {
-      flags: "--enable-control-tools",
-      description: "expose pty_signal (env PTY_MCP_ENABLE_CONTROL_TOOLS=1)",
-    },
-  ],
+  // pty-mcp's logging variables set the shared log settings (after --log-level and MCPKIT_LOG_LEVEL).
+  sharedEnv: { logLevel: ["PTY_MCP_LOG"], logFormat: ["PTY_MCP_LOG_FORMAT"] },
+  settings: ptySettings,
   examples: [
     "mcpkit pty",
     "PTY_MCP_REQUIRE_OWNER=0 mcpkit pty",

@@ -1,8 +1,9 @@
 import { McpServer } from "@modelcontextprotocol/server";
 import type { ServerApp, ServerContext } from "../../core/app.ts";
-import { createLogger, parseLogLevel } from "../../core/log.ts";
+import { serverSettings } from "../../core/settings/server-config.ts";
 import { type AnyTool, ToolRegistry, type ToolSelection } from "../../core/tools/tool-registry.ts";
-import { loadConfig, type PtyConfig } from "./config.ts";
+import { ptyCommand } from "./command.ts";
+import { type PtyConfig, ptyConfig } from "./config.ts";
 import { PtyApp } from "./pty-app.ts";
 import { makeContext, type PtyToolContext, type Tier } from "./tools/context.ts";
 import { TOOLS } from "./tools/index.ts";
@@ -22,15 +23,9 @@ function tierSelection(config: PtyConfig): ToolSelection<PtyToolContext> {
 }
 
 export async function start(ctx: ServerContext): Promise<ServerApp> {
-  const config = loadConfig(ctx.env, ctx.options);
-  const log =
-    config.logLevel || config.logFormat
-      ? createLogger({
-          level: parseLogLevel(config.logLevel, ctx.log.level),
-          format: config.logFormat,
-          scope: "pty",
-        })
-      : ctx.log;
+  const config = ptyConfig(serverSettings(ctx, ptyCommand), ctx.env);
+  // PTY_MCP_LOG and PTY_MCP_LOG_FORMAT are variables of the shared log settings: ctx.log honours them.
+  const log = ctx.log;
   const app = new PtyApp(config, log, ctx.version);
   const { createTmuxBackend } = await import("./tmux-setup.ts");
   await createTmuxBackend(app);

@@ -1,5 +1,7 @@
 import type { SubcommandContext } from "../../core/command-spec.ts";
-import { loadConfig } from "./config.ts";
+import { serverSettings } from "../../core/settings/server-config.ts";
+import { trueppmCommand } from "./command.ts";
+import { trueppmConfig } from "./config.ts";
 import { createHttpClient } from "./http-client.ts";
 import { bootCheck } from "./index.ts";
 
@@ -9,7 +11,7 @@ import { bootCheck } from "./index.ts";
  * switched off) or 4 (API unreachable or answering wrongly).
  */
 export async function run(ctx: SubcommandContext): Promise<number> {
-  const config = loadConfig(ctx.env);
+  const config = trueppmConfig(serverSettings({ config: ctx.config, env: ctx.env }, trueppmCommand));
   await bootCheck(createHttpClient(config));
   ctx.stdout(`TruePPM API at ${config.apiBaseUrl}: token accepted\n`);
   return 0;

@@ -1,6 +1,7 @@
 import type { ServerCommandSpec } from "../../core/command-spec.ts";
+import { type TrueppmSettings, trueppmSettings } from "./settings.ts";
 
-export const trueppmCommand: ServerCommandSpec = {
+export const trueppmCommand: ServerCommandSpec<TrueppmSettings> = {
   name: "trueppm",
   aliases: ["trueppm-mcp"],
   summary: "read-only TruePPM connector",
@@ -17,11 +18,9 @@ export const trueppmCommand: ServerCommandSpec = {
   ].join("\n\n"),
   defaultPort: 8000,
   authTokenEnv: ["TRUEPPM_MCP_AUTH_TOKEN"],
-  requiredEnv: [
-    { name: "TRUEPPM_API_URL", description: "the TruePPM instance, e.g. https://ppm.example.com" },
-    { name: "TRUEPPM_API_TOKEN", description: "a tppm_… API token with the mcp:read scope", secret: true },
-  ],
-  options: [],
+  // trueppm-mcp's wording for a missing or bad variable (exit 2).
+  formatConfigError: (message) => `Configuration error: ${message}.`,
+  settings: trueppmSettings,
   examples: [
     "TRUEPPM_API_URL=https://ppm.example.com TRUEPPM_API_TOKEN=tppm_… mcpkit trueppm",
     "mcpkit trueppm --transport http --port 8000",

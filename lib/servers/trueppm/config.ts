@@ -1,6 +1,7 @@
-import { unexpandedReference } from "../../core/env.ts";
-import { ConfigError } from "../../core/errors.ts";
-import { redactor } from "../../core/redact.ts";
+import type { SettingValues } from "../../core/settings/declare.ts";
+import { serverSettings } from "../../core/settings/server-config.ts";
+import { trueppmCommand } from "./command.ts";
+import type { TrueppmSettings } from "./settings.ts";
 
 const API_SUFFIX = "/api/v1";
 const REDACTED_TOKEN = "<redacted>";
@@ -61,40 +62,15 @@ export class TrueppmConfig {
   }
 }
 
-const URL_HINT = "the base URL of your TruePPM instance, e.g. https://ppm.example.com";
-const TOKEN_HINT = "a personal TruePPM API token (tppm_…) with the 'mcp:read' scope";
+/** The connector's settings object from its resolved settings (settings.ts). */
+export function trueppmConfig(v: SettingValues<TrueppmSettings>): TrueppmConfig {
+  return new TrueppmConfig(normaliseApiUrl(v.apiUrl), v.token);
+}
 
-/** Reads TRUEPPM_API_URL and TRUEPPM_API_TOKEN; blank counts as missing. Never echoes a value. */
+/**
+ * Resolves TRUEPPM_API_URL and TRUEPPM_API_TOKEN from an environment alone; blank counts as missing.
+ * Throws ConfigError (`Configuration error: …`) naming the variable, never echoing a value.
+ */
 export function loadConfig(env: Record<string, string | undefined>): TrueppmConfig {
-  const url = env.TRUEPPM_API_URL?.trim() ?? "";
-  const token = env.TRUEPPM_API_TOKEN?.trim() ?? "";
-  // Register first, so even an error raised below cannot carry the token to stderr.
-  redactor.addSecret(token);
-  for (const [name, value] of [
-    ["TRUEPPM_API_URL", url],
-    ["TRUEPPM_API_TOKEN", token],
-  ] as const) {
-    const unexpanded = unexpandedReference(name, value);
-    if (unexpanded) throw new ConfigError(`Configuration error: ${unexpanded}.`);
-  }
-  if (!url) throw new ConfigError(`Configuration error: TRUEPPM_API_URL is required (${URL_HINT}).`);
-  if (!token) throw new ConfigError(`Configuration error: TRUEPPM_API_TOKEN is required (${TOKEN_HINT}).`);
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new ConfigError(`Configuration error: TRUEPPM_API_URL is not a valid URL (${URL_HINT}).`);
-  }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-    throw new ConfigError(`Configuration error: TRUEPPM_API_URL must start with http:// or https://.`);
-  }
-  if (parsed.username || parsed.password) {
-    throw new ConfigError(
-      "Configuration error: TRUEPPM_API_URL must not embed credentials; put the token in TRUEPPM_API_TOKEN.",
-    );
-  }
-  if (parsed.search || parsed.hash) {
-    throw new ConfigError("Configuration error: TRUEPPM_API_URL must not carry a query string or fragment.");
-  }
-  return new TrueppmConfig(normaliseApiUrl(url), token);
+  return trueppmConfig(serverSettings({ env }, trueppmCommand));
 }

@@ -1,7 +1,9 @@
 import type { ServerApp, ServerContext } from "../../core/app.ts";
 import { BackendGate } from "../../core/backend-gate.ts";
 import { StartupError } from "../../core/errors.ts";
-import { loadConfig } from "./config.ts";
+import { serverSettings } from "../../core/settings/server-config.ts";
+import { trueppmCommand } from "./command.ts";
+import { trueppmConfig } from "./config.ts";
 import { TokenRejectedError, TrueppmApiError } from "./errors.ts";
 import { createHttpClient, type TrueppmHttpClient } from "./http-client.ts";
 import { createTrueppmServer, trueppmRegistry } from "./server.ts";
@@ -42,7 +44,7 @@ function bootFailure(err: TrueppmApiError): StartupError {
  * backoff, and a success clears it. The HTTP client is made once here and shared by every session.
  */
 export async function start(ctx: ServerContext): Promise<ServerApp> {
-  const config = loadConfig(ctx.env);
+  const config = trueppmConfig(serverSettings(ctx, trueppmCommand));
   const api = createHttpClient(config);
   const gate = new BackendGate({
     check: async () => {

@@ -1,7 +1,7 @@
 import { z } from "zod";
+import { serverSettings } from "../../../core/settings/server-config.ts";
+import { gatewayCommand } from "../command.ts";
 import { metaTool, reply, withoutArgs } from "./define.ts";
-
-const DEFAULT_REPO = "mcpkit/mcpkit";
 
 const input = z
   .object({
@@ -27,7 +27,7 @@ export const submitFeedback = metaTool({
   ]),
   hints: "read",
   async handler(args, { core }) {
-    const repo = core.opts.ctx.env.PMCP_FEEDBACK_REPO?.trim() || DEFAULT_REPO;
+    const repo = serverSettings(core.opts.ctx, gatewayCommand).feedbackRepo;
     const body = core.redactor.redact(
       [
         args.description,
