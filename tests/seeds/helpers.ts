@@ -134,6 +134,8 @@ export function runToEnd(
   child.stderr.on("data", (d: Buffer) => {
     stderr += d.toString();
   });
+  // A command that exits without reading its stdin (curl) closes the pipe under us: not an error here.
+  child.stdin.on("error", () => {});
   child.stdin.end(opts.input ?? "");
   const timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? 20_000);
   return new Promise((res) =>
